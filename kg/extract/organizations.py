@@ -1,0 +1,106 @@
+"""Organizations: known ones by their aliases, unknown ones by the suffix of their name.
+
+Mention value: the organization's key (``kt``, ``sk-telecom``; for a
+discovered one ``~`` + its name). ``attrs``: ``name`` (canonical), ``type``
+(ontology class), ``discovered`` (True for suffix discoveries).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.korean import ends_word, is_hangul
+from kg.ingest import Article
+from kg.mention import Found, Mention, make_attrs
+from kg.resources import ResourceError, alternation, compile_pattern, load_resource, require
+
+KIND = "organization"
+DISCOVERED_PREFIX = "~"
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    key: str
+    name: str
+    type: str
+    english: str | None
+    aliases: tuple[str, ...]
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    entries: dict[str, OrgEntry]  # key -> entry
+    by_surface: dict[str, str]  # alias or name -> key
+    known: re.Pattern
+    discovered: re.Pattern
+    discovery_types: dict[str, tuple[str, str]]  # suffix -> (rule id, type)
+    not_a_name_prefix: frozenset
+    not_organizations: frozenset
+
+
+def prepare_lexicon(data: dict) -> Lexicon:
+    require("organizations", data, ("organizations", "discovery"))
+    entries, by_surface = {}, {}
+    for raw in data["organizations"]:
+        require("organizations", raw, ("key", "name", "type"), raw.get("key") if isinstance(raw, dict) else None)
+        entry = OrgEntry(raw["key"], raw["name"], raw["type"], raw.get("english"),
+                         tuple(raw.get("aliases") or ()), raw.get("wikidata"))
+        if entry.key in entries:
+            raise ResourceError("organizations", entry.key, "duplicate key")
+        entries[entry.key] = entry
+        for surface in (entry.name, *entry.aliases):
+            if by_surface.get(surface, entry.key) != entry.key:
+                raise ResourceError("organizations", entry.key,
+                                    f"alias {surface!r} also belongs to {by_surface[surface]!r}")
+            by_surface[surface] = entry.key
+    discovery_types = {}
+    for rule in data["discovery"]:
+        require("organizations", rule, ("id", "suffixes", "type"), rule.get("id"))
+        for suffix in rule["suffixes"]:
+            discovery_types[suffix] = (rule["id"], rule["type"])
+    # An alias starts a word: KT inside SKT and 경찰청 inside 경기남부경찰청 are not mentions.
+    known = compile_pattern("organizations", "aliases", rf"(?<![가-힣A-Za-z0-9])(?:{alternation(by_surface)})")
+    discovered = compile_pattern(
+        "organizations", "discovery",
+        rf"(?<![가-힣A-Za-z0-9])[가-힣A-Za-z][가-힣A-Za-z0-9]{{0,14}}?(?:{alternation(discovery_types)})")
+    return Lexicon(entries, by_surface, known, discovered, discovery_types,
+                   frozenset(data.get("not_a_name_prefix") or ()), frozenset(data.get("not_organizations") or ()))
+
+
+def lexicon() -> Lexicon:
+    return load_resource("organizations", prepare_lexicon)
+
+
+def extract_organizations(article: Article, found: Found | None = None) -> list[Mention]:
+    lex = lexicon()
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for sentence in article.sentences:
+        text = sentence.text
+        for match in lex.known.finditer(text):
+            surface = match.group(0)
+            if is_hangul(surface[-1]) and not ends_word(text, match.end()):
+                continue
+            key = lex.by_surface[surface]
+            entry = lex.entries[key]
+            start = sentence.start + match.start()
+            mentions.append(Mention(KIND, start, start + len(surface), surface, key, "lexicon",
+                                    make_attrs(name=entry.name, type=entry.type)))
+            taken.append((start, start + len(surface)))
+        for match in lex.discovered.finditer(text):
+            start = sentence.start + match.start()
+            end = sentence.start + match.end()
+            if any(s < end and start < e for s, e in taken) or not ends_word(text, match.end()):
+                continue
+            surface = match.group(0)
+            suffix = next(s for s in sorted(lex.discovery_types, key=len, reverse=True) if surface.endswith(s))
+            prefix = surface[: -len(suffix)]
+            if not prefix or prefix in lex.not_a_name_prefix or surface in lex.not_organizations:
+                continue
+            if surface in lex.by_surface:  # a known name the alias pass skipped for its boundary
+                continue
+            rule, org_type = lex.discovery_types[suffix]
+            mentions.append(Mention(KIND, start, end, surface, DISCOVERED_PREFIX + surface, f"discovery:{rule}",
+                                    make_attrs(name=surface, type=org_type, discovered=True)))
+    return sorted(mentions, key=lambda m: (m.start, m.end))

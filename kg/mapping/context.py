@@ -1,0 +1,86 @@
+"""What a mapper needs: the article, the IRI minter, literal helpers and evidence bookkeeping."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.ingest import Article
+from kg.iris import Iris
+from kg.mention import Mention
+from kg.vocab import PROV, RDF, SCHEMA, TIKG, XSD
+
+
+def text(value: str, language: str | None = None) -> Literal:
+    return Literal(value, language=language) if language else Literal(value)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=XSD.integer)
+
+
+def number(value) -> Literal:
+    """xsd:integer for whole numbers, xsd:decimal otherwise (9.82 GB stays 9.82)."""
+    d = Decimal(str(value))
+    if d == d.to_integral_value():
+        return integer(int(d))
+    return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
+
+
+def typed(value: str, datatype: NamedNode) -> Literal:
+    return Literal(value, datatype=datatype)
+
+
+class Resolver:
+    """Answers what only the whole build knows: which cross-article node a mention belongs to.
+
+    The graph assembler (:mod:`kg.graph`) fills it before mapping; the
+    default resolves each mention on its own.
+    """
+
+    def node_for(self, article_id: str, mention: Mention) -> NamedNode | None:
+        return None
+
+
+class ArticleContext:
+    def __init__(self, article: Article, iris: Iris, resolver: Resolver | None = None):
+        self.article = article
+        self.iris = iris
+        self.resolver = resolver or Resolver()
+        self.article_iri = iris.article(article.id)
+        self._cited: set[int] = set()
+
+    def sentence_iri(self, mention: Mention) -> NamedNode:
+        index = self.article.sentence_at(mention.start)
+        self._cited.add(index)
+        return self.iris.sentence(self.article.id, index)
+
+    def provenance(self, node: NamedNode, mention: Mention) -> Iterator[Triple]:
+        """Every extracted node: derived from its article, evidenced by a sentence, found by a rule."""
+        yield Triple(node, PROV.wasDerivedFrom, self.article_iri)
+        yield Triple(node, TIKG.evidence, self.sentence_iri(mention))
+
+    def mention_node(self, mention: Mention, rdf_type: NamedNode) -> tuple[NamedNode, list[Triple]]:
+        """A node that exists once per mention (a figure, a date expression), with its span and rule."""
+        node = self.iris.mention(self.article.id, mention.kind, mention.start, mention.end)
+        triples = [
+            Triple(node, RDF.type, rdf_type),
+            Triple(node, TIKG.surfaceText, text(mention.surface)),
+            Triple(node, TIKG.startOffset, integer(mention.start)),
+            Triple(node, TIKG.endOffset, integer(mention.end)),
+            Triple(node, TIKG.extractionRule, text(mention.rule)),
+            *self.provenance(node, mention),
+        ]
+        return node, triples
+
+    def sentence_triples(self) -> Iterator[Triple]:
+        """The sentences cited as evidence: their text and offsets in the unescaped body."""
+        for index in sorted(self._cited):
+            span = self.article.sentences[index]
+            node = self.iris.sentence(self.article.id, index)
+            yield Triple(node, RDF.type, TIKG.Sentence)
+            yield Triple(node, SCHEMA.text, text(span.text))
+            yield Triple(node, TIKG.startOffset, integer(span.start))
+            yield Triple(node, TIKG.endOffset, integer(span.end))
+            yield Triple(node, SCHEMA.isPartOf, self.article_iri)
