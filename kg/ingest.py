@@ -29,7 +29,7 @@ _FIELD_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(.*)$")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 # Lines of the crawler's Markdown template that are not article text.
 _BOILERPLATE = re.compile(r"^(?:-{3,}|\*\*[^*]+\*\*\s*\|.*|\*(?:Crawled at|Source):.*\*)\s*$")
-_HEADLINE = re.compile(r"^#{1,6}\s+")
+_HEADLINE = re.compile(r"#{1,6}\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s)")
 
 
@@ -237,20 +237,25 @@ def parse_korea_time(value: str, path="<memory>", name="published_at") -> dateti
 
 # ---------------------------------------------------------------- body
 def _paragraphs(body: str) -> Iterator[Paragraph]:
-    """Text paragraphs with offsets; the crawler's byline, rules and footer are left out."""
-    for match in re.finditer(r"[^\n]+(?:\n[^\n]+)*", body):
-        text = match.group(0)
-        if _BOILERPLATE.match(text.strip()):
+    """Text paragraphs with offsets: runs of lines, the crawler's byline, rules and footer left out."""
+    block: list[tuple[int, str]] = []
+    offset = 0
+    for line in body.split("\n") + [""]:
+        start, offset = offset, offset + len(line) + 1
+        if line.strip() and not _BOILERPLATE.match(line.strip()):
+            block.append((start, line))
             continue
-        start = match.start()
-        head = _HEADLINE.match(text)
-        if head:
-            start += head.end()
-        stripped = body[start:match.end()].strip()
-        if not stripped:
-            continue
-        start = body.index(stripped, start)
-        yield Paragraph(start, start + len(stripped), stripped, headline=bool(head))
+        if block:
+            yield _paragraph(body, block[0][0], block[-1][0] + len(block[-1][1]))
+            block = []
+
+
+def _paragraph(body: str, start: int, end: int) -> Paragraph:
+    head = _HEADLINE.match(body, start)
+    text_start = head.end() if head else start
+    stripped = body[text_start:end].strip()
+    text_start = body.index(stripped, text_start)
+    return Paragraph(text_start, text_start + len(stripped), stripped, headline=bool(head))
 
 
 def split_sentences(body: str, paragraph: Span) -> Iterator[Span]:

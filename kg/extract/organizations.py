@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.korean import ends_word, is_hangul
+from kg.extract.korean import ends_word, is_hangul, strip_particles
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import ResourceError, alternation, compile_pattern, load_resource, require
@@ -33,7 +33,7 @@ class Lexicon:
     entries: dict[str, OrgEntry]  # key -> entry
     by_surface: dict[str, str]  # alias or name -> key
     known: re.Pattern
-    discovered: re.Pattern
+    discovered: re.Pattern  # any discovery suffix: a quick test before a word is looked at closely
     discovery_types: dict[str, tuple[str, str]]  # suffix -> (rule id, type)
     not_a_name_prefix: frozenset
     not_organizations: frozenset
@@ -61,9 +61,7 @@ def prepare_lexicon(data: dict) -> Lexicon:
             discovery_types[suffix] = (rule["id"], rule["type"])
     # An alias starts a word: KT inside SKT and 경찰청 inside 경기남부경찰청 are not mentions.
     known = compile_pattern("organizations", "aliases", rf"(?<![가-힣A-Za-z0-9])(?:{alternation(by_surface)})")
-    discovered = compile_pattern(
-        "organizations", "discovery",
-        rf"(?<![가-힣A-Za-z0-9])[가-힣A-Za-z][가-힣A-Za-z0-9]{{0,14}}?(?:{alternation(discovery_types)})")
+    discovered = compile_pattern("organizations", "discovery", f"(?:{alternation(discovery_types)})")
     return Lexicon(entries, by_surface, known, discovered, discovery_types,
                    frozenset(data.get("not_a_name_prefix") or ()), frozenset(data.get("not_organizations") or ()))
 
@@ -88,19 +86,32 @@ def extract_organizations(article: Article, found: Found | None = None) -> list[
             mentions.append(Mention(KIND, start, start + len(surface), surface, key, "lexicon",
                                     make_attrs(name=entry.name, type=entry.type)))
             taken.append((start, start + len(surface)))
-        for match in lex.discovered.finditer(text):
+        for match in _WORD.finditer(text):
             start = sentence.start + match.start()
-            end = sentence.start + match.end()
-            if any(s < end and start < e for s, e in taken) or not ends_word(text, match.end()):
+            if not lex.discovered.search(match.group(0)) or any(s < start + len(match.group(0)) and start < e
+                                                                for s, e in taken):
                 continue
-            surface = match.group(0)
-            suffix = next(s for s in sorted(lex.discovery_types, key=len, reverse=True) if surface.endswith(s))
-            prefix = surface[: -len(suffix)]
-            if not prefix or prefix in lex.not_a_name_prefix or surface in lex.not_organizations:
-                continue
-            if surface in lex.by_surface:  # a known name the alias pass skipped for its boundary
-                continue
-            rule, org_type = lex.discovery_types[suffix]
-            mentions.append(Mention(KIND, start, end, surface, DISCOVERED_PREFIX + surface, f"discovery:{rule}",
-                                    make_attrs(name=surface, type=org_type, discovered=True)))
+            found_org = _discover(lex, match.group(0))
+            if found_org:
+                surface, rule, org_type = found_org
+                mentions.append(Mention(KIND, start, start + len(surface), surface, DISCOVERED_PREFIX + surface,
+                                        f"discovery:{rule}", make_attrs(name=surface, type=org_type, discovered=True)))
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+_WORD = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z0-9]*")
+
+
+def _discover(lex: Lexicon, word: str) -> tuple[str, str, str] | None:
+    """(name, rule id, type) when ``word`` less its particles ends in a discovery suffix after a real name."""
+    for stem in strip_particles(word):
+        if len(stem) > 20 or stem in lex.by_surface or stem in lex.not_organizations:
+            continue
+        for suffix in sorted(lex.discovery_types, key=len, reverse=True):
+            if stem.endswith(suffix):
+                prefix = stem[: -len(suffix)]
+                if prefix and prefix not in lex.not_a_name_prefix:
+                    rule, org_type = lex.discovery_types[suffix]
+                    return stem, rule, org_type
+                break
+    return None
