@@ -19,9 +19,10 @@ exports: $(STAMP)
 
 # Headless Chromium for the browser tests (Debian's package; needs root, as in CI).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium (Debian package) for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  echo "installing chromium and Korean fonts (Debian packages) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -13,12 +13,30 @@ from typing import Callable
 
 from kg.graph import KnowledgeGraph
 from kg.export.turtle import write_turtle
+from kg.export.ntriples import write_ntriples
+from kg.export.jsonld import write_jsonld
+from kg.export.trig import write_trig
+from kg.export.graphml import write_graphml
+from kg.export.gexf import write_gexf
+from kg.export.timeline_json import write_timeline_json
+from kg.export.html import write_html
+from kg.export.timeline_html import write_timeline_html
+from kg.export.picture import write_picture
 
 Writer = Callable[[KnowledgeGraph, Path], Path]
 
 # format name -> (file it writes, writer); `kg build --formats` chooses among these keys
 FORMATS: dict[str, Writer] = {
     "ttl": write_turtle,
+    "nt": write_ntriples,
+    "jsonld": write_jsonld,
+    "trig": write_trig,
+    "graphml": write_graphml,
+    "gexf": write_gexf,
+    "timeline_json": write_timeline_json,
+    "html": write_html,
+    "timeline_html": write_timeline_html,
+    "png": write_picture,
 }
 
 
@@ -33,6 +51,7 @@ def atomic_output(target: Path, mode: str = "wb"):
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is for everyone to read
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -1,0 +1,157 @@
+"""graph.html: the relations view as an interactive page that works offline.
+
+vis-network (the library pyvis drives; vendored from pyvis's package data in
+``static/``) and the page's script are inlined, so the file opened from disk
+makes no request at all (a Content-Security-Policy forbids any). Positions are
+computed here with networkx and physics is off, so the graph is drawn settled
+on first paint, also at thousands of nodes. Node colour and shape by kind
+(``templates/legend.yaml``), a legend that filters by kind, a filter by
+organization, a search box, plain-text tooltips, and a side panel with the
+type, dates, figures, evidence sentences and links to the source articles.
+
+Crawled text is untrusted: the data travels as JSON in a
+``<script type="application/json">`` block with ``<``, ``>``, ``&`` and the
+line separators escaped, and the page puts it into the document only through
+``textContent``, canvas text or vis-network's plain-text tooltips.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export.legend import STATIC, TEMPLATES, legend, words
+from kg.views.relations import relations
+
+STORY = frozenset({"affects", "offeredBy", "imposedBy", "imposedOn", "respondsTo", "hasActor", "worksFor"})
+SPRING_MAX = 400   # above this, the O(n^2) spring layout is replaced by the clustered one
+SCALE = 9.0        # pixels per unit of the layouts
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> element: no '</script>', no '<!--', no raw line separators."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render_page(title: str, data: dict) -> bytes:
+    page = (TEMPLATES / "page.html").read_text(encoding="utf-8")
+    parts = {
+        "@@TITLE@@": title.replace("&", "&amp;").replace("<", "&lt;"),
+        "@@VIS_CSS@@": (STATIC / "vis-network.css").read_text(encoding="utf-8"),
+        "@@DATA@@": script_json(data),
+        "@@VIS_JS@@": (STATIC / "vis-network.min.js").read_text(encoding="utf-8"),
+        "@@APP_JS@@": (TEMPLATES / "app.js").read_text(encoding="utf-8"),
+    }
+    for marker in ("@@TITLE@@", "@@VIS_CSS@@", "@@DATA@@", "@@VIS_JS@@", "@@APP_JS@@"):
+        head, sep, tail = page.partition(marker)
+        page = head + parts[marker] + tail
+    return page.encode("utf-8")
+
+
+def tooltip(d: dict, shown_date: str = "") -> str:
+    """Plain text (vis-network shows a string tooltip with innerText)."""
+    w, kinds = words(), legend()
+    lines = [d["label"], f"{w['type']}: {kinds.get(d['kind'], kinds['other'])['label']}"
+             + (f" ({', '.join(d['types'])})" if d["types"] else "")]
+    if shown_date:
+        lines.append(f"{w['date']}: {shown_date}")
+    if d["figures"]:
+        lines.append(f"{w['figures']}: {', '.join(d['figures'][:4])}")
+    if d["evidence"]:
+        lines.append(f"{w['evidence']}: {d['evidence'][0][:160]}")
+    if d["sources"]:
+        lines.append(f"{w['sources']}: {d['sources'][0]['title'][:80]}"
+                     + (f" (+{len(d['sources']) - 1})" if len(d["sources"]) > 1 else ""))
+    return "\n".join(lines)
+
+
+def node_info(d: dict, shown_date: str) -> dict:
+    return {"types": d["types"], "date": shown_date, "figures": d["figures"], "evidence": d["evidence"][:5],
+            "sources": d["sources"][:10], "support": d["support"]}
+
+
+def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
+    """Deterministic positions in pixels: spring layout for small graphs, clusters around organizations beyond."""
+    simple = nx.Graph()
+    simple.add_nodes_from(g)
+    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    if simple.number_of_nodes() == 0:
+        return {}
+    if simple.number_of_nodes() <= SPRING_MAX:
+        pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.6 / math.sqrt(max(len(simple), 1)))
+        scale = SCALE * 12 * math.sqrt(len(simple))
+        return {n: (round(float(x) * scale), round(float(y) * scale)) for n, (x, y) in pos.items()}
+    return cluster_layout(g)
+
+
+def cluster_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
+    """Organizations on a grid, every other node on a sunflower spiral around its first organization."""
+    anchor: dict[str, str] = {}
+    for n in g:
+        if g.nodes[n]["kind"] == "organization":
+            anchor[n] = n
+            continue
+        orgs = [o for o in g.nodes[n]["orgs"] if o in g] or sorted(
+            m for m in set(g.successors(n)) | set(g.predecessors(n)) if g.nodes[m]["kind"] == "organization")
+        anchor[n] = orgs[0] if orgs else ""
+    groups: dict[str, list[str]] = {}
+    for n in g:
+        groups.setdefault(anchor[n], []).append(n)
+    order = sorted(groups, key=lambda a: (-len(groups[a]), a))
+    radius = {a: 40 * math.sqrt(len(groups[a])) + 60 for a in order}
+    cell = 2 * max(radius.values())
+    columns = max(1, math.ceil(math.sqrt(len(order))))
+    pos = {}
+    golden = math.pi * (3 - math.sqrt(5))
+    for i, a in enumerate(order):
+        cx, cy = (i % columns) * cell, (i // columns) * cell
+        members = [m for m in groups[a] if m != a]
+        if a:
+            pos[a] = (round(cx), round(cy))
+        for j, m in enumerate(members, start=1):
+            r, t = 40 * math.sqrt(j), j * golden
+            pos[m] = (round(cx + r * math.cos(t)), round(cy + r * math.sin(t)))
+    return pos
+
+
+def graph_payload(g: nx.MultiDiGraph) -> dict:
+    kinds = legend()
+    pos = layout(g)
+    neighbours_org: dict[str, set] = {n: set() for n in g}
+    for u, v in g.edges():
+        if g.nodes[v]["kind"] == "organization":
+            neighbours_org[u].add(v)
+        if g.nodes[u]["kind"] == "organization":
+            neighbours_org[v].add(u)
+    nodes = []
+    for n in g:
+        d = g.nodes[n]
+        shown_date = ", ".join(d["dates"])
+        orgs = sorted(neighbours_org[n] | ({n} if d["kind"] == "organization" else set()))
+        size = 10 + min(20, 2 * int(d["support"])) if d["kind"] in ("organization", "incident") else 10
+        nodes.append({"id": n, "label": d["label"][:40], "kind": d["kind"] if d["kind"] in kinds else "other",
+                      "x": pos[n][0], "y": pos[n][1], "size": size, "tip": tooltip(d, shown_date),
+                      "orgs": orgs, "text": (d["label"] + " " + " ".join(d["types"])).lower(),
+                      "info": node_info(d, shown_date)})
+    few = g.number_of_edges() <= 400
+    edges = [{"from": u, "to": v, "label": d["label"] if few and key in STORY else "",
+              "title": d["label"], "dashes": key not in STORY}
+             for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))]
+    present = {x["kind"] for x in nodes}
+    orgs = sorted((n for n in g if g.nodes[n]["kind"] == "organization"), key=lambda n: (g.nodes[n]["label"], n))
+    return {"title": words()["title_graph"], "words": words(), "legend": kinds,
+            "kinds": [k for k in kinds if k in present],
+            "orgs": [{"id": o, "label": g.nodes[o]["label"]} for o in orgs], "nodes": nodes, "edges": edges}
+
+
+def write_html(kg, out_dir: Path) -> Path:
+    from kg.export import atomic_output
+    target = Path(out_dir) / "graph.html"
+    page = render_page(words()["title_graph"], graph_payload(relations(kg)))
+    with atomic_output(target) as handle:
+        handle.write(page)
+    return target

@@ -1,0 +1,15 @@
+"""graph.nt: the merged graph as N-Triples, one sorted triple a line (diffs and ``grep`` friendly)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+
+def write_ntriples(kg, out_dir: Path) -> Path:
+    from kg.export import atomic_output
+    target = Path(out_dir) / "graph.nt"
+    lines = ox.serialize(kg.triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    with atomic_output(target) as handle:
+        handle.write(b"".join(sorted(lines)))
+    return target

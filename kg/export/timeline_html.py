@@ -1,0 +1,108 @@
+"""timeline.html: the timeline view as an offline page, time left to right, one lane per organization.
+
+Same page machinery as graph.html (:mod:`kg.export.html`): inline vis-network,
+escaped JSON data, plain-text tooltips. Items are placed here: x from the date
+(a day is a point; a period, a month-only or a year-only date is a box over the
+days it covers, dashed and light when it is only a month or a year), lanes
+stacked top to bottom with items packed into rows so labels do not overlap.
+The month (or year) axis and the lane names are drawn on the canvas under the
+items. Clicking an item shows its evidence sentences and source articles.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kg.export.html import node_info, render_page, tooltip
+from kg.export.legend import legend, words
+from kg.views.timeline import timeline
+
+ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of a Korean character at 11-14px
+LABEL_CHARS = 22
+
+
+def _ticks(lo: date, hi: date, per_day: float) -> list[dict]:
+    yearly = (hi - lo).days > 3 * 365
+    ticks, y, m = [], lo.year, 1 if yearly else lo.month
+    while True:
+        d = date(y, m, 1)
+        if d > hi:
+            break
+        if d >= lo:
+            ticks.append({"x": round((d - lo).days * per_day), "label": str(y) if yearly else f"{y}-{m:02d}"})
+        y, m = (y + 1, 1) if yearly or m == 12 else (y, m + 1)
+    return ticks
+
+
+def timeline_payload(g) -> dict:
+    kinds, w = legend(), words()
+    rows = [(n, d) for n, d in g.nodes(data=True)]
+    if rows:
+        lo = min(date.fromisoformat(d["first"]) for _, d in rows).replace(day=1)
+        hi = max(date.fromisoformat(d["last"]) for _, d in rows)
+    else:
+        lo = hi = date(2000, 1, 1)
+    days = (hi - lo).days + 1
+    per_day = min(40.0, max(0.5, 1100.0 / days))
+    lanes = [lane for lane, _ in g.graph["lanes"]]
+    lane_label = {lane: (label or w["no_lane"]) for lane, label in g.graph["lanes"]}
+    placed: dict[str, list] = {lane: [] for lane in lanes}   # lane -> rows of occupied [x0, x1]
+    items = []
+    for n, d in rows:
+        first, last = date.fromisoformat(d["first"]), date.fromisoformat(d["last"])
+        x0 = (first - lo).days * per_day
+        x1 = ((last - lo).days + 1) * per_day
+        box = d["span"] or d["granularity"] != "day"
+        label = d["label"]
+        if box:
+            width = max(8.0, x1 - x0)
+            fits = max(0, int(width // CHAR) - 1)
+            label = label if len(label) <= fits else (label[:fits - 1] + "…" if fits > 1 else "")
+            cx, occupied = (x0 + x1) / 2, (x0, x0 + width)
+        else:
+            width = 0.0
+            label = label[:LABEL_CHARS]
+            cx = (x0 + x1) / 2
+            half = max(10, CHAR * len(label)) / 2
+            occupied = (cx - half, cx + half)
+        lane_rows = placed[d["lane"]]
+        row = next((i for i, r in enumerate(lane_rows) if all(b[1] + 6 < occupied[0] or occupied[1] + 6 < b[0]
+                                                                for b in r)), len(lane_rows))
+        if row == len(lane_rows):
+            lane_rows.append([])
+        lane_rows[row].append(occupied)
+        items.append((n, d, cx, width, label, row))
+    lane_y, y = {}, 0
+    axis_lanes = []
+    for lane in lanes:
+        height = max(1, len(placed[lane])) * ROW + 2 * LANE_PAD
+        lane_y[lane] = y
+        axis_lanes.append({"y0": y, "y1": y + height, "label": lane_label[lane]})
+        y += height
+    nodes = []
+    for n, d, cx, width, label, row in items:
+        node = {"id": n, "label": label, "kind": d["kind"] if d["kind"] in kinds else "other",
+                "x": round(cx), "y": lane_y[d["lane"]] + LANE_PAD + row * ROW + ROW // 2 - 6, "size": 8,
+                "font": 12, "tip": tooltip(d, d["date"]), "orgs": sorted({d["lane"], *d["orgs"]} - {""}),
+                "text": (d["label"] + " " + " ".join(d["types"]) + " " + d["date"]).lower(),
+                "info": node_info(d, d["date"])}
+        if width:
+            node.update(shape="box", width=round(width), light=not d["span"])
+        nodes.append(node)
+    edges = [{"from": u, "to": v, "label": "", "title": "", "dashes": True, "color": "#c8c8c8"}
+             for u, v in g.edges()]
+    present = {x["kind"] for x in nodes}
+    return {"title": w["title_timeline"], "words": w, "legend": kinds, "kinds": [k for k in kinds if k in present],
+            "orgs": [{"id": lane, "label": lane_label[lane]} for lane in lanes if lane],
+            "nodes": nodes, "edges": edges,
+            "axis": {"x0": 0, "x1": round(days * per_day), "y0": 0, "y1": y, "lanes": axis_lanes,
+                     "ticks": _ticks(lo, hi, per_day)}}
+
+
+def write_timeline_html(kg, out_dir: Path) -> Path:
+    from kg.export import atomic_output
+    target = Path(out_dir) / "timeline.html"
+    page = render_page(words()["title_timeline"], timeline_payload(timeline(kg)))
+    with atomic_output(target) as handle:
+        handle.write(page)
+    return target

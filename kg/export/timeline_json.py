@@ -1,0 +1,73 @@
+"""timeline.json: the timeline view in TimelineJS's JSON format (https://timeline.knightlab.com/docs/json-format.html).
+
+Journalists load it into TimelineJS (``new TL.Timeline(id, "timeline.json")``).
+One slide per dated node: ``start_date``/``end_date`` with only the parts the
+article gave (a month-only date has no ``day``), ``group`` = the organization
+lane, and ``text`` holding the type, figures, evidence sentence and a link to
+the source article. TimelineJS renders ``text`` as HTML, so every piece of
+crawled text is HTML-escaped here.
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from kg.export.legend import legend, words
+from kg.views.timeline import timeline
+
+
+def tl_date(value: str) -> dict:
+    parts = value.split("-")
+    out = {"year": parts[0]}
+    if len(parts) > 1:
+        out["month"] = str(int(parts[1]))
+    if len(parts) > 2:
+        out["day"] = str(int(parts[2]))
+    return out
+
+
+def slide_text(d: dict) -> str:
+    w, e = words(), html.escape
+    kinds = legend()
+    rows = [f"<p><b>{e(w['type'])}</b>: {e(kinds.get(d['kind'], kinds['other'])['label'])}"
+            + (f" ({e(', '.join(d['types']))})" if d["types"] else "") + "</p>",
+            f"<p><b>{e(w['date'])}</b>: {e(d['date'])}</p>"]
+    if d["figures"]:
+        rows.append(f"<p><b>{e(w['figures'])}</b>: {e(', '.join(d['figures']))}</p>")
+    for sentence in d["evidence"][:3]:
+        rows.append(f"<blockquote>{e(sentence)}</blockquote>")
+    for s in d["sources"]:
+        title = e(s["title"])
+        if s["url"].startswith(("https://", "http://")):
+            rows.append(f'<p><a href="{e(s["url"])}" target="_blank" rel="noopener noreferrer">{title}</a>'
+                        f" {e(s['published'])}</p>")
+        else:
+            rows.append(f"<p>{title} {e(s['published'])}</p>")
+    return "".join(rows)
+
+
+def timeline_document(kg) -> dict:
+    g = timeline(kg)
+    w = words()
+    events = []
+    for n, d in g.nodes(data=True):
+        event = {"unique_id": f"n{d['order']}", "start_date": tl_date(d["start"] or d["end"]),
+                 "display_date": d["date"],
+                 "text": {"headline": html.escape(d["label"]), "text": slide_text(d)},
+                 "group": html.escape(d["lane_label"] or w["no_lane"])}
+        if d["start"] and d["end"] and d["span"]:
+            event["end_date"] = tl_date(d["end"])
+        events.append(event)
+    return {"title": {"text": {"headline": html.escape(w["title_timeline"]),
+                               "text": f"<p>{len(events)} {html.escape(w['nodes'])}</p>"}},
+            "events": events}
+
+
+def write_timeline_json(kg, out_dir: Path) -> Path:
+    from kg.export import atomic_output
+    target = Path(out_dir) / "timeline.json"
+    text = json.dumps(timeline_document(kg), ensure_ascii=False, indent=1)
+    with atomic_output(target) as handle:
+        handle.write(text.encode("utf-8") + b"\n")
+    return target

@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.views.relations import relations
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "views_graph.ttl"
+ID = "https://w3id.org/tikg/id/"
+
+
+@pytest.fixture(scope="module")
+def triples():
+    return [q.triple for q in ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)]
+
+
+def short(nodes):
+    return sorted(n[len(ID):] for n in nodes)
+
+
+def test_nodes_and_typed_edges(triples):
+    g = relations(triples)
+    assert g.number_of_nodes() == 23 and g.number_of_edges() == 50
+    assert sorted(k for u, v, k in g.edges(ID + "sanction/pipc-fine", keys=True)) == [
+        "imposedBy", "imposedOn", "respondsTo", "wasDerivedFrom"]
+    assert g.nodes[ID + "sanction/pipc-fine"]["label"] == "SK텔레콤 과징금"
+    assert {d["kind"] for _, d in g.nodes(data=True)} == {
+        "organization", "incident", "remedy", "sanction", "event", "person", "article"}
+
+
+def test_filter_by_organization_name_or_alias(triples):
+    expected = ["article/A4", "incident/kt-payment", "org/kt", "person/kt_김영섭", "remedy/kt-compensation"]
+    assert short(relations(triples, org="KT")) == expected
+    assert short(relations(triples, org=ID + "org/kt")) == expected
+    assert "org/sk-telecom" in short(relations(triples, org="SKT"))
+    with pytest.raises(KeyError):
+        relations(triples, org="없는회사")
+
+
+def test_filter_by_incident(triples):
+    assert short(relations(triples, incident=ID + "incident/kt-payment")) == [
+        "article/A3", "article/A4", "incident/kt-payment", "org/kt", "remedy/kt-compensation"]
+
+
+def test_filter_by_dates(triples):
+    g = relations(triples, start="2025-08", end="2025-08")
+    dated = sorted(n[len(ID):] for n, d in g.nodes(data=True) if d["first"])
+    assert dated == ["article/A3", "event/pipc-decision", "sanction/pipc-fine"]
+    assert "remedy/skt-waiver" not in short(g)   # July
+    with pytest.raises(ValueError):
+        relations(triples, start="last week")
