@@ -29,7 +29,11 @@ EPILOG = """\
 examples:
   kg build seeds/ --out exports/          build the sample corpus
   kg build crawl/ --out out/ --strict     fail if any file had to be skipped
-exit codes: 0 ok; 1 failure; 2 usage error; 3 built but some files were skipped
+exit codes: 0 ok; 1 failure (or --strict with skipped files; nothing written);
+  2 usage error; 3 built, but some input files were skipped: each is named on
+  stderr as `skipped PATH: problem` (no front matter, malformed front matter,
+  a missing id/published_at/body, an impossible date, not UTF-8, binary, empty,
+  over 5 MB, a duplicate id, a symlink loop, an extractor error ...)
 """
 
 
@@ -58,14 +62,22 @@ class Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.build import build, default_jobs
     from kg.export import FORMATS
 
     formats = _parse_formats(args.formats, FORMATS)
     started = time.monotonic()
     progress = Progress(enabled=not args.quiet and (args.progress or sys.stderr.isatty()))
+    if args.jobs is not None and args.jobs < 1:
+        print("kg build: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    cache = None
+    if not args.no_cache:
+        from kg.cache import FactsCache, default_cache_dir
+        cache = FactsCache(args.cache_dir or default_cache_dir(args.out))
     try:
-        result = build(args.paths, base_iri=args.base_iri, progress=progress)
+        result = build(args.paths, base_iri=args.base_iri, progress=progress,
+                       jobs=args.jobs or default_jobs(), cache=cache)
     except ValueError as err:  # a bad base IRI, a malformed resource file
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_FAILURE
@@ -81,7 +93,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     written = [FORMATS[name](result.kg, out) for name in formats]
     if not args.quiet:
         elapsed = time.monotonic() - started
-        print(f"read {len(result.kg.articles)} articles, skipped {len(result.skipped)}; "
+        stats = result.stats
+        print(f"read {len(result.kg.articles)} articles ({stats.extracted} extracted, {stats.cached} from the cache, "
+              f"{stats.jobs} job(s)), skipped {len(result.skipped)}; "
               f"wrote {result.kg.node_count} nodes, {len(result.kg.triples)} triples in {elapsed:.1f} s:")
         for path in written:
             print(f"  {path}")
@@ -107,14 +121,24 @@ def add_build_parser(sub) -> None:
     p.add_argument("--formats", metavar="LIST", help="comma-separated output formats (default: all)")
     p.add_argument("--base-iri", default=DEFAULT_BASE_IRI, metavar="IRI",
                    help=f"base of the resources' IRIs (default: {DEFAULT_BASE_IRI})")
-    p.add_argument("--strict", action="store_true", help="fail, writing nothing, if any input file is skipped")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1), writing nothing, if any input file is skipped")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="processes reading and extracting articles (default: every core)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="extract every article again instead of re-using the build cache")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="where the build cache lives (default: OUT/.kg-cache); keyed by each file's content "
+                        "and the extractor and resource versions")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is not a terminal")
     p.set_defaults(func=cmd_build)
 
 
 # subcommand name -> function that adds its parser; one explicit list
-COMMANDS = [add_build_parser]
+from kg.query_cli import add_push_parser, add_query_parser, add_serve_parser  # noqa: E402
+
+COMMANDS = [add_build_parser, add_query_parser, add_serve_parser, add_push_parser]
 
 
 def make_parser() -> argparse.ArgumentParser:

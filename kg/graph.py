@@ -67,7 +67,8 @@ def sort_key(t: Triple):
 
 def assemble(facts: list[ArticleFacts], base_iri: str = DEFAULT_BASE_IRI) -> KnowledgeGraph:
     iris = Iris(base_iri)
-    resolver = Resolver()
+    from kg.story import story_resolver  # incidents, remedies, sanctions, events, figures across articles
+    resolver = story_resolver(facts, iris)
     kg = KnowledgeGraph(iris, facts, resolver)
     merged: set[Triple] = set()
     for f in facts:

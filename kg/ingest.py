@@ -11,6 +11,8 @@ import hashlib
 import html
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +26,9 @@ KST = timezone(timedelta(hours=9), "KST")
 ARTICLE_SUFFIXES = (".txt", ".md")
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 REQUIRED_FIELDS = ("id", "published_at")
+# Unicode categories an id may not contain: it names the article's IRI (controls, surrogates,
+# private-use and unassigned code points are not allowed there)
+_NOT_IN_IDS = frozenset({"Cc", "Cs", "Co", "Cn"})
 
 _FIELD_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(.*)$")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
@@ -109,7 +114,14 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # a dangling or looping link that cannot be stat'ed
+            is_dir = False
+        if is_dir:
+            if entry.is_symlink() and os.path.realpath(path) in seen_dirs:
+                yield path  # reported by read_article: a symlink back into a folder already read
+                continue
             yield from _walk(path, seen_dirs)
         elif entry.name.lower().endswith(ARTICLE_SUFFIXES):
             yield path
@@ -118,14 +130,27 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
 def read_article(path: str | os.PathLike) -> Article:
     """Read one article file; raises :class:`ArticleError` naming the problem."""
     path = Path(path)
+    return parse_article(read_article_bytes(path), path)
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of one article file, refusing folders, pipes, devices and oversized files."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError(path, "a symlink to a folder that is already being read (a symlink loop); not followed")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(path, "not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(path, f"file is {size // (1024 * 1024)} MB, over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for an article")
-        data = path.read_bytes()
+            raise ArticleError(path, f"file is {size / (1024 * 1024):.0f} MB, over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for an article")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)  # the file may have grown since stat
+        if len(data) > MAX_ARTICLE_BYTES:
+            raise ArticleError(path, f"file is over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for an article")
     except OSError as err:
         raise ArticleError(path, f"cannot read: {err.strerror or err}") from None
-    return parse_article(data, path)
+    return data
 
 
 def parse_article(data: bytes, path: str | os.PathLike = "<memory>") -> Article:
@@ -142,6 +167,9 @@ def parse_article(data: bytes, path: str | os.PathLike = "<memory>") -> Article:
     for name in REQUIRED_FIELDS:
         if not fields.get(name):
             raise ArticleError(path, f"front matter has no '{name}'")
+    bad = next((ch for ch in fields["id"] if unicodedata.category(ch) in _NOT_IN_IDS), None)
+    if bad is not None:
+        raise ArticleError(path, f"'id' contains U+{ord(bad):04X}, a control, private-use or unassigned character")
     published_at = parse_korea_time(fields["published_at"], path, "published_at")
     body = html.unescape(body)
     if not body.strip():

@@ -51,9 +51,9 @@ TIKG_CLASSES = [
     "Company", "BusinessGroup", "GovernmentBody", "LegislativeBody", "InvestigationTeam", "PoliceAgency",
     "Court", "Committee", "Association", "CivicGroup", "NewsMedia",
     # the story
-    "Incident", "Remedy", "Sanction", "Event",
+    "Incident", "Remedy", "Sanction", "Event", "Figure", "FigureMeasureScheme",
     # reading the text
-    "Sentence", "TemporalExpression",
+    "Sentence", "TemporalExpression", "DurationExpression",
     # concept schemes
     "IncidentTypeScheme", "RemedyTypeScheme", "SanctionTypeScheme", "EventTypeScheme",
 ]
@@ -63,14 +63,22 @@ TIKG_PROPERTIES = [
     "crawledAt", "oid", "aid", "category", "sourceFile",
     # dates
     "anchorDate", "granularity", "dateValue", "dateModifier",
+    # figures
+    "qualifier", "measuredNoun",
     # the story
     "affects", "incidentType", "remedyType", "offeredBy", "respondsTo", "sanctionType", "imposedBy", "imposedOn",
+    "suspectedType", "status", "eligibility", "decidedOn", "eventType", "concernsIncident",
+    "measure", "figureOf", "isLatest",
 ]
 TIKG_CONCEPTS = [
     "Hacking", "MalwareInfection", "DataLeak", "UnauthorizedPayment", "ServiceOutage",
     "PenaltyWaiver", "Refund", "DataOffer", "RoamingOffer", "ContentVoucher", "Discount", "Insurance",
     "UsimReplacement", "ProtectionService", "Compensation", "SecurityInvestment", "TaskForce", "Apology",
     "Fine", "AdministrativePenalty", "CorrectiveOrder",
+    "Detection", "ReportToAuthority", "Disclosure", "InvestigationResult", "Briefing", "Hearing",
+    "RegulatorDecision", "ApologyEvent", "RemedyAnnouncement",
+    "VictimCount", "DamageAmount", "LeakedSubscriberCount", "LeakedRecordCount", "InfectedServerCount",
+    "MalwareTypeCount",
 ]
 TIKG = ClosedNamespace(TIKG_IRI, TIKG_CLASSES + TIKG_PROPERTIES + TIKG_CONCEPTS)
 

@@ -11,6 +11,8 @@ from pyoxigraph import Triple
 
 from kg.mapping.context import ArticleContext, Resolver
 from kg.mapping.core import article_triples, map_organization, map_person
+from kg.mapping.figures import map_date, map_duration, map_money, map_quantity
+from kg.mapping.story import map_event, map_figure, map_incident, map_remedy, map_sanction
 from kg.mention import Mention
 
 Mapper = Callable[[ArticleContext, Mention], Iterable[Triple]]
@@ -18,6 +20,15 @@ Mapper = Callable[[ArticleContext, Mention], Iterable[Triple]]
 MAPPERS: dict[str, Mapper] = {
     "organization": map_organization,
     "person": map_person,
+    "date": map_date,
+    "duration": map_duration,
+    "money": map_money,
+    "quantity": map_quantity,
+    "incident": map_incident,
+    "remedy": map_remedy,
+    "sanction": map_sanction,
+    "event": map_event,
+    "figure": map_figure,
 }
 
 

@@ -42,6 +42,10 @@ class Resolver:
     def node_for(self, article_id: str, mention: Mention) -> NamedNode | None:
         return None
 
+    def attrs_for(self, article_id: str, mention: Mention) -> dict:
+        """What the whole build knows about the mention's node (its incident, merged period ...)."""
+        return {}
+
 
 class ArticleContext:
     def __init__(self, article: Article, iris: Iris, resolver: Resolver | None = None):

@@ -1,0 +1,336 @@
+"""The benchmark suite: one command, a Markdown report in benchmarks/REPORT.md.
+
+    python benchmarks/run.py            # 100, 1,000 and 10,000 articles (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick    # 100 and 1,000 articles, one run each (about 1 minute)
+
+Measures, on a corpus from benchmarks/generate.py:
+- end to end: ``kg build --no-cache`` (every export format) as a subprocess: wall time,
+  articles/s, peak memory (the whole process tree, sampled with psutil; and the
+  largest single process from getrusage);
+- incremental: a cached build, then one article added, then ``kg build`` again;
+- per stage, in this process: ingest (read + parse), extraction (one core),
+  read + extraction with every core, graph assembly, and every export format;
+- the plain-regex ceiling (read + PyYAML C loader + html.unescape + 12 compiled
+  regexes per article) and ``dateparser.search.search_dates(body, languages=['ko'])``
+  on a sample of the same articles, and the project as ratios to both;
+- scaling from 1,000 to 10,000 articles (time and memory).
+Figures are medians of ``--repeat`` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from generate import generate  # noqa: E402
+
+PYTHON = sys.executable
+
+
+# ---------------------------------------------------------------- helpers
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - started, value
+
+
+def machine() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform()}
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or "unknown"
+    info["cpu"] = cpu
+    info["cores"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        info["memory"] = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        info["memory"] = "unknown"
+    import pyoxigraph
+    info["pyoxigraph"] = pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?"
+    from kg import __version__
+    info["kg"] = __version__
+    return info
+
+
+def run_tree(cmd: list[str]) -> dict:
+    """Run ``cmd``; wall time, exit code, stdout, and peak memory of its whole process tree."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        if psutil is None:
+            return
+        try:
+            parent = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [parent] + parent.children(recursive=True):
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            peak[0] = max(peak[0], total)
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"wall": wall, "rc": proc.returncode, "stdout": out, "stderr": err,
+            "tree_mb": peak[0] / 1024 / 1024 if peak[0] else float("nan"),
+            # ru_maxrss of children is the largest child so far: only meaningful when it grew
+            "max_proc_mb": max(after, before) / 1024}
+
+
+def kg_build(corpus: Path, out: Path, *extra: str, quiet: bool = True) -> dict:
+    result = run_tree([PYTHON, "-m", "kg", "build", str(corpus), "--out", str(out), *(["-q"] if quiet else []), *extra])
+    if result["rc"] not in (0, 3):
+        raise SystemExit(f"kg build failed ({result['rc']}):\n{result['stderr'][-3000:]}")
+    return result
+
+
+# ---------------------------------------------------------------- the plain-regex ceiling
+CEILING_PATTERNS = [re.compile(p) for p in [
+    r"\d+(?:,\d{3})*(?:\.\d+)?\s*(?:명|건|대|종|개|억|만|원|GB|%)",
+    r"\d{4}년\s*\d{1,2}월\s*\d{1,2}일", r"\d{1,2}월\s*\d{1,2}일", r"(?:지난|오는|다음|이번)\s*\d{1,2}일",
+    r"(?:KT|SK텔레콤|SKT|LG유플러스|LG U\+)", r"[가-힣]{2,4}\s*(?:대표|장관|위원장|본부장|기자)",
+    r"(?:과학기술정보통신부|과기정통부|개인정보보호위원회|개인정보위|한국인터넷진흥원|KISA)",
+    r"(?:유출|해킹|침해|감염|악성코드)", r"(?:위약금|면제|보상|교체|환급)", r"(?:과징금|과태료|제재|처분)",
+    r"[\"“][^\"”]{5,200}[\"”]", r"(?<=[.!?])\s+",
+]]
+
+
+def regex_ceiling(paths: list[Path]) -> float:
+    """Seconds for read + PyYAML C loader + html.unescape + 12 regexes over every file."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    started = time.perf_counter()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        try:
+            yaml.load(front, Loader=loader)
+        except yaml.YAMLError:
+            pass
+        body = html.unescape(body)
+        for pattern in CEILING_PATTERNS:
+            pattern.findall(body)
+    return time.perf_counter() - started
+
+
+def search_dates_per_article(paths: list[Path]) -> float:
+    """Median seconds of dateparser.search.search_dates(body, languages=['ko']) per article."""
+    from dateparser.search import search_dates
+    from kg.ingest import read_article
+    bodies = [read_article(p).body for p in paths]
+    search_dates(bodies[0], languages=["ko"])  # warm-up: loads the language data
+    times = []
+    for body in bodies:
+        started = time.perf_counter()
+        search_dates(body, languages=["ko"])
+        times.append(time.perf_counter() - started)
+    return median(times)
+
+
+# ---------------------------------------------------------------- stages in this process
+def stages(corpus: Path, out: Path, jobs: int) -> dict:
+    from kg.build import collect
+    from kg.export import FORMATS
+    from kg.extract import extract_article
+    from kg.graph import ArticleFacts, assemble
+    from kg.ingest import iter_article_paths, read_article
+
+    paths = list(iter_article_paths([corpus]))
+    t = {}
+    t["ingest"], articles = timed(lambda: [read_article(p) for p in paths])
+    t["extract (1 core)"], facts = timed(lambda: [ArticleFacts(a, tuple(extract_article(a))) for a in articles])
+    t[f"read + extract ({jobs} jobs)"], _ = timed(collect, [corpus], jobs=jobs)
+    facts.sort(key=lambda f: f.article.id)
+    t["graph (assemble)"], kg = timed(assemble, facts)
+    for name, writer in FORMATS.items():
+        t[f"export {name}"], _ = timed(writer, kg, out)
+    return {"times": t, "articles": len(articles), "triples": len(kg.triples),
+            "mentions": sum(len(f.mentions) for f in facts)}
+
+
+# ---------------------------------------------------------------- the run
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 articles, one run each")
+    parser.add_argument("--sizes", help="comma-separated corpus sizes (default: 100,1000,10000)")
+    parser.add_argument("--repeat", type=int, help="runs per figure (default 3; --quick 1)")
+    parser.add_argument("--repeat-large", type=int, default=1, help="runs at 10,000 articles and over (default 1)")
+    parser.add_argument("--jobs", type=int, default=None, help="kg build --jobs (default: every core)")
+    parser.add_argument("--sample", type=int, default=20, help="articles for search_dates (default 20)")
+    parser.add_argument("--report", type=Path, default=HERE / "REPORT.md")
+    parser.add_argument("--workdir", type=Path, help="keep corpora here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else [100, 1000, 10000])
+    repeat = args.repeat or (1 if args.quick else 3)
+    from kg.build import default_jobs
+    jobs = args.jobs or default_jobs()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+
+    info = machine()
+    rows, stage_rows, incr_rows = {}, {}, {}
+    for size in sizes:
+        corpus = work / f"corpus-{size}"
+        if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size:
+            shutil.rmtree(corpus, ignore_errors=True)
+            log(f"generating {size} articles")
+            generate(corpus, size)
+        runs = repeat if size < 10000 else args.repeat_large
+        e2e = []
+        cache = work / f"cache-{size}"
+        for r in range(runs):
+            out = work / f"out-{size}-{r}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            # a cold build: nothing cached yet (the cache is written, as in a user's first build)
+            log(f"{size}: kg build, empty cache, run {r + 1}/{runs}")
+            e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs)))
+        rows[size] = {"wall": median([x["wall"] for x in e2e]), "tree_mb": median([x["tree_mb"] for x in e2e]),
+                      "max_proc_mb": max(x["max_proc_mb"] for x in e2e), "runs": runs}
+        # incremental: the same corpus plus one new article, with the cache of the last cold build
+        inc_corpus = work / f"corpus-{size}-incr"
+        shutil.rmtree(inc_corpus, ignore_errors=True)
+        shutil.copytree(corpus, inc_corpus)
+        generate(inc_corpus, 1, start=size)
+        log(f"{size}: one article more, cached")
+        out = work / f"out-{size}-incr"
+        plus_one = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), quiet=False)
+        log(f"{size}: one article more, cached, Turtle only")
+        ttl_only = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), "--formats", "ttl",
+                            quiet=False)
+        extracted = re.search(r"\((\d+) extracted, (\d+) from the cache", plus_one["stdout"] or "")
+        incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": ttl_only["wall"],
+                           "extracted": extracted.group(1) if extracted else "?",
+                           "cached": extracted.group(2) if extracted else "?"}
+        shutil.rmtree(inc_corpus, ignore_errors=True)
+        log(f"{size}: stages")
+        st = [stages(corpus, work / f"stage-{size}", jobs) for _ in range(runs)]
+        stage_rows[size] = {"times": {k: median([s["times"][k] for s in st]) for k in st[0]["times"]},
+                            "triples": st[0]["triples"], "mentions": st[0]["mentions"], "articles": st[0]["articles"]}
+
+    biggest = max(sizes)
+    sample = sorted((work / f"corpus-{biggest}").glob("*.txt"))
+    log("regex ceiling")
+    ceiling = median([regex_ceiling(sample) for _ in range(repeat)])
+    ceiling_rate = len(sample) / ceiling
+    log(f"search_dates on {args.sample} articles")
+    sd = search_dates_per_article(sample[: args.sample])
+
+    report = render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, len(sample), sd, args, jobs, repeat)
+    args.report.write_text(report, encoding="utf-8")
+    log(f"wrote {args.report}")
+    print(report)
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, ceiling_n, sd, args, jobs, repeat) -> str:
+    lines = ["# Benchmarks", "",
+             f"Generated by `python benchmarks/run.py{' --quick' if args.quick else ''}` on "
+             f"{time.strftime('%Y-%m-%d %H:%M %Z')}. Corpus: `benchmarks/generate.py` (seed articles with "
+             "companies, numbers, dates and sentence order varied). Medians of "
+             f"{repeat} run(s) (10,000 articles: {args.repeat_large}). `kg build` runs with `--jobs {jobs}` "
+             "and every export format.", "",
+             "## Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in info.items()]
+    lines += ["", "## End to end (`kg build`, empty cache, all formats)", "",
+              "| articles | wall s | articles/s | peak memory, process tree (MB) | largest process (MB) |",
+              "|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        r = rows[size]
+        lines.append(f"| {size:,} | {r['wall']:.2f} | {size / r['wall']:,.0f} | {r['tree_mb']:,.0f} | {r['max_proc_mb']:,.0f} |")
+    lines += ["", "## Incremental builds (cache on)", "",
+              "| articles | first build s | one article added, all formats s | same, Turtle only s | re-extracted | from cache |",
+              "|---:|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        r = incr_rows[size]
+        lines.append(f"| {size:,} | {r['cold']:.2f} | {r['plus_one']:.2f} | {r['ttl_only']:.2f} | {r['extracted']} | {r['cached']} |")
+    lines += ["", "## Per stage (seconds, in one process; extraction also with every core)", ""]
+    names = list(stage_rows[sizes[0]]["times"])
+    lines.append("| stage | " + " | ".join(f"{s:,} articles" for s in sizes) + " |")
+    lines.append("|---|" + "---:|" * len(sizes))
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(f"{stage_rows[s]['times'].get(name, float('nan')):.3f}" for s in sizes) + " |")
+    lines.append("| *triples in the graph* | " + " | ".join(f"{stage_rows[s]['triples']:,}" for s in sizes) + " |")
+    lines.append("| *mentions found* | " + " | ".join(f"{stage_rows[s]['mentions']:,}" for s in sizes) + " |")
+    big = max(sizes)
+    st = stage_rows[big]
+    ingest_extract = st["times"]["ingest"] + st["times"]["extract (1 core)"]
+    project_rate = st["articles"] / ingest_extract
+    extract_rate = st["articles"] / st["times"]["extract (1 core)"]
+    lines += ["", "## Against the references", "",
+              f"On the {big:,}-article corpus (regex ceiling over all {ceiling_n:,} articles; `search_dates` "
+              f"on the first {args.sample}).", "",
+              "| what | articles/s on one core | project as a ratio |", "|---|---:|---:|",
+              f"| plain-regex ceiling (read + C YAML + unescape + 12 regexes) | {ceiling_rate:,.0f} | "
+              f"{project_rate / ceiling_rate:.2f}× |",
+              f"| `dateparser.search.search_dates(body, languages=['ko'])` | {1 / sd:,.1f} ({sd * 1000:.0f} ms each) | "
+              f"{project_rate * sd:,.0f}× |",
+              f"| **project: read + parse + every extractor** | **{project_rate:,.0f}** | 1 |",
+              f"| project: extractors alone | {extract_rate:,.0f} | |",
+              "", f"Target: ≥ 300 articles/s per core for extraction alone: "
+              f"{'met' if extract_rate >= 300 else 'NOT met'} ({extract_rate:,.0f}/s)."]
+    if 1000 in rows and 10000 in rows:
+        a, b = rows[1000], rows[10000]
+        lines += ["", "## Scaling 1,000 → 10,000 articles (×10 input)", "",
+                  "| | 1,000 | 10,000 | ratio |", "|---|---:|---:|---:|",
+                  f"| wall s | {a['wall']:.2f} | {b['wall']:.2f} | {b['wall'] / a['wall']:.1f}× |",
+                  f"| peak memory MB | {a['tree_mb']:,.0f} | {b['tree_mb']:,.0f} | {b['tree_mb'] / a['tree_mb']:.1f}× |"]
+        for name in names:
+            x, y = stage_rows[1000]["times"][name], stage_rows[10000]["times"][name]
+            lines.append(f"| {name} s | {x:.2f} | {y:.2f} | {y / x:.1f}× |" if x else f"| {name} | | | |")
+        lines += ["", f"Targets at 10,000: ≤ 60 s wall ({'met' if b['wall'] <= 60 else 'NOT met'}, {b['wall']:.1f} s); "
+                  f"≤ 2 GB peak ({'met' if b['tree_mb'] <= 2048 else 'NOT met'}, {b['tree_mb']:,.0f} MB); "
+                  f"incremental ≤ 5 s ({'met' if incr_rows[10000]['plus_one'] <= 5 else 'NOT met'}, "
+                  f"{incr_rows[10000]['plus_one']:.1f} s)."]
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The incremental build cache: what the extractors found in each article, keyed by the file's content.
+
+Layout: ``CACHE_DIR/<fingerprint>/<hh>/<sha256 of the file>.pickle``, one pickled
+:class:`~kg.graph.ArticleFacts` per distinct file content. The fingerprint
+hashes everything that decides what extraction produces: the package version,
+the resource files (:func:`kg.resources.resources_fingerprint`) and the source
+of the reader and the extractors (``kg/ingest.py``, ``kg/mention.py``,
+``kg/extract/*.py``). A changed lexicon or extractor therefore gives a new
+fingerprint, a fresh folder, and every article is extracted again; the old
+folder is removed after the next complete build.
+
+Every entry is written to a temporary file and moved into place
+(``os.replace``), so a build killed at any moment leaves only whole entries
+(plus ``*.part`` leftovers, which are ignored and cleared later). An entry that
+cannot be read back (truncated, from another Python) is treated as missing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from kg.graph import ArticleFacts
+
+CACHE_DIRNAME = ".kg-cache"
+_PACKAGE = Path(__file__).resolve().parent
+_CODE = ("ingest.py", "mention.py", "extract/*.py")
+_STALE_PART_SECONDS = 3600
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint() -> str:
+    """A hash of the package version, the resource files and the reader's and extractors' source."""
+    from kg import __version__
+    from kg.resources import resources_fingerprint
+
+    digest = hashlib.sha256(f"kg {__version__}\0resources {resources_fingerprint()}\0".encode())
+    for pattern in _CODE:
+        for path in sorted(_PACKAGE.glob(pattern)):
+            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_cache_dir(out: str | os.PathLike) -> Path:
+    """Where ``kg build --out OUT`` keeps its cache unless told otherwise: ``OUT/.kg-cache``."""
+    return Path(out) / CACHE_DIRNAME
+
+
+class FactsCache:
+    """Per-article extraction results on disk; safe to share between processes."""
+
+    def __init__(self, root: str | os.PathLike, fingerprint: str | None = None):
+        self.root = Path(root)
+        self.fingerprint = fingerprint or code_fingerprint()
+        self.folder = self.root / self.fingerprint
+
+    def __reduce__(self):  # sent to worker processes as its two strings
+        return (FactsCache, (str(self.root), self.fingerprint))
+
+    def _entry(self, content_hash: str) -> Path:
+        return self.folder / content_hash[:2] / f"{content_hash}.pickle"
+
+    def get(self, content_hash: str, path: str | os.PathLike | None = None) -> ArticleFacts | None:
+        """The cached facts for a file with this content (its ``article.path`` set to ``path``), or None."""
+        try:
+            with open(self._entry(content_hash), "rb") as handle:
+                facts = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # truncated, corrupt, or written by an incompatible version: a miss
+            return None
+        if not isinstance(facts, ArticleFacts) or facts.article.content_hash != content_hash:
+            return None
+        if path is not None and facts.article.path != str(path):
+            facts = ArticleFacts(dataclasses.replace(facts.article, path=str(path)), facts.mentions)
+        return facts
+
+    def put(self, facts: ArticleFacts) -> None:
+        """Store one article's facts atomically; a failure to write only costs a later re-extraction."""
+        target = self._entry(facts.article.content_hash)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".part", dir=target.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException as err:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            if not isinstance(err, OSError):  # a full disk only costs a re-extraction; Ctrl-C stops
+                raise
+
+    def prune(self) -> None:
+        """Remove folders of other fingerprints and temporary files left by killed builds."""
+        if not self.root.is_dir():
+            return
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name != self.fingerprint and len(child.name) == 16:
+                shutil.rmtree(child, ignore_errors=True)
+        if self.folder.is_dir():
+            cutoff = time.time() - _STALE_PART_SECONDS
+            for part in self.folder.glob("*/.*.part"):
+                try:
+                    if part.stat().st_mtime < cutoff:
+                        part.unlink()
+                except OSError:
+                    pass

@@ -1,0 +1,251 @@
+"""One story across articles: which incident, remedy, sanction, event and figure node each mention is.
+
+The assembler (:func:`kg.graph.assemble`) builds a :class:`StoryResolver`
+from every article's mentions before mapping:
+
+- **incidents**: an article's incident mentions of one organization and one
+  family (breach, outage) are one incident, unless the dates that say when
+  they happened lie more than the window apart (two incidents of one company
+  in one article); across articles, incidents of one organization and family
+  chain into one when their times are within the window
+  (``cluster_window_days`` in kg/resources/incidents.yaml). A type is
+  *stated* when any mention states it plainly, else only suspected.
+- **remedies**: one node per organization, type, incident and compatible
+  period: mentions that agree on every period field they both give, and share
+  one, are one remedy; mentions without a period are one remedy per
+  organization, type and incident.
+- **sanctions**: one node per organization sanctioned, type, incident and
+  regulator (a mention that names no regulator joins the only one there is).
+- **events**: one node per type, date, actor and incident.
+- **figures**: one node per incident, measure and value; per incident and
+  measure, the value reported by the latest article (not as an earlier
+  figure it corrects) is marked latest.
+
+Everything is sorted before it is numbered, so the same input gives the same IRIs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from kg.iris import Iris
+from kg.mapping.context import Resolver
+from kg.mention import Mention
+
+PERIOD_FIELDS = ("start", "end", "duration")
+
+
+def as_day(value: str | None) -> date | None:
+    """``2025-04-18`` / ``2025-04`` / ``2025`` -> the first day it names."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in str(value).split("-")]
+        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
+@dataclass
+class IncidentUnit:
+    article: str
+    org: str
+    family: str
+    time: date
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class IncidentCluster:
+    org: str
+    family: str
+    units: list[IncidentUnit]
+    iri: NamedNode | None = None
+
+    @property
+    def start(self) -> date:
+        return min(u.time for u in self.units)
+
+    @property
+    def end(self) -> date:
+        return max(u.time for u in self.units)
+
+
+class StoryResolver(Resolver):
+    def __init__(self, facts: list, iris: Iris, window_days: int = 365):
+        self.iris = iris
+        self.window = window_days
+        self.nodes: dict[tuple[str, tuple], NamedNode] = {}
+        self.extra: dict[tuple[str, tuple], dict[str, Any]] = {}
+        self.published: dict[str, datetime] = {f.article.id: f.article.published_at for f in facts}
+        by_article = {f.article.id: [m for m in f.mentions] for f in sorted(facts, key=lambda f: f.article.id)}
+        self._incidents(by_article)
+        self._remedies(by_article)
+        self._sanctions(by_article)
+        self._events(by_article)
+        self._figures(by_article)
+
+    # ------------------------------------------------------------ the Resolver interface
+    def node_for(self, article_id: str, mention: Mention) -> NamedNode | None:
+        return self.nodes.get((article_id, mention.key))
+
+    def attrs_for(self, article_id: str, mention: Mention) -> dict[str, Any]:
+        return self.extra.get((article_id, mention.key), {})
+
+    # ------------------------------------------------------------ incidents
+    def _incidents(self, by_article: dict[str, list[Mention]]) -> None:
+        units: list[IncidentUnit] = []
+        self.article_units: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
+        for aid, mentions in by_article.items():
+            pub = self.published[aid].date()
+            groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+            for m in mentions:
+                if m.kind == "incident":
+                    groups[(m.value, m.get("family", "breach"))].append(m)
+            for (org, family), ms in sorted(groups.items()):
+                for unit in self._split(aid, org, family, pub, ms):
+                    units.append(unit)
+                    self.article_units[(aid, org)].append(unit)
+        by_key: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
+        for u in units:
+            by_key[(u.org, u.family)].append(u)
+        self.clusters: list[IncidentCluster] = []
+        for (org, family), us in sorted(by_key.items()):
+            us.sort(key=lambda u: (u.time, u.article))
+            current: list[IncidentUnit] = []
+            for u in us:
+                if current and (u.time - max(x.time for x in current)).days > self.window:
+                    self.clusters.append(IncidentCluster(org, family, current))
+                    current = []
+                current.append(u)
+            if current:
+                self.clusters.append(IncidentCluster(org, family, current))
+        self.cluster_of: dict[int, IncidentCluster] = {}
+        for c in self.clusters:
+            c.iri = self.iris.thing("incident", c.org, c.family, c.start.isoformat()[:7])
+            stated = sorted({m.get("type") for u in c.units for m in u.mentions if not m.get("suspected")})
+            for u in c.units:
+                self.cluster_of[id(u)] = c
+                for m in u.mentions:
+                    self.nodes[(u.article, m.key)] = c.iri
+                    self.extra[(u.article, m.key)] = {"stated": tuple(stated)}
+
+    def _split(self, aid: str, org: str, family: str, pub: date, ms: list[Mention]) -> list[IncidentUnit]:
+        """One article's mentions of one organization and family: apart when their dates lie apart."""
+        dated = sorted(((as_day(m.get("when")), m) for m in ms if as_day(m.get("when"))), key=lambda x: (x[0], x[1].start))
+        subs: list[IncidentUnit] = []
+        for day, m in dated:
+            if subs and (day - subs[-1].time).days <= self.window and (day - max(
+                    as_day(x.get("when")) for x in subs[-1].mentions)).days <= self.window:
+                subs[-1].mentions.append(m)
+            else:
+                subs.append(IncidentUnit(aid, org, family, day, [m]))
+        undated = [m for m in ms if not as_day(m.get("when"))]
+        if undated:
+            near = min(subs, key=lambda u: abs((pub - u.time).days), default=None)
+            if near is not None and abs((pub - near.time).days) <= self.window:
+                near.mentions.extend(undated)
+            else:
+                subs.append(IncidentUnit(aid, org, family, pub, undated))
+        for u in subs:
+            u.mentions.sort(key=lambda m: m.start)
+        return subs
+
+    def incident_for(self, aid: str, org: str | None) -> NamedNode | None:
+        """The incident of ``org`` an article is about: its own mention nearest the publication date,
+        else the organization's incident whose time span holds the publication date."""
+        if not org:
+            return None
+        pub = self.published[aid].date()
+        units = self.article_units.get((aid, org))
+        if units:
+            u = min(units, key=lambda u: (u.family != "breach", abs((pub - u.time).days), u.time))
+            return self.cluster_of[id(u)].iri
+        near = [c for c in self.clusters if c.org == org and (c.start - pub).days <= 0
+                and (pub - c.end).days <= self.window]
+        return max(near, key=lambda c: (c.end, c.iri.value)).iri if near else None
+
+    # ------------------------------------------------------------ remedies
+    def _remedies(self, by_article: dict[str, list[Mention]]) -> None:
+        groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
+        for aid, mentions in by_article.items():
+            for m in mentions:
+                if m.kind == "remedy":
+                    inc = self.incident_for(aid, m.get("org"))
+                    groups[(m.get("org"), m.value, inc.value if inc else "")].append((aid, m))
+        for (org, rtype, inc), items in sorted(groups.items()):
+            items.sort(key=lambda x: (-sum(1 for f in PERIOD_FIELDS if x[1].get(f)), x[0], x[1].start))
+            clusters: list[tuple[dict, list[tuple[str, Mention]]]] = []
+            for aid, m in items:
+                period = {f: m.get(f) for f in PERIOD_FIELDS if m.get(f)}
+                for merged, members in clusters:
+                    agree = all(merged.get(f) in (None, v) for f, v in period.items())
+                    shared = any(merged.get(f) == v for f, v in period.items())
+                    if agree and (shared or (not period and not merged)):
+                        merged.update(period)
+                        members.append((aid, m))
+                        break
+                else:
+                    clusters.append((dict(period), [(aid, m)]))
+            for merged, members in clusters:
+                iri = self.iris.thing("remedy", org, rtype, inc, *(merged.get(f, "") for f in PERIOD_FIELDS))
+                decided = any(m.get("status") != "planned" for _, m in members)
+                for aid, m in members:
+                    self.nodes[(aid, m.key)] = iri
+                    self.extra[(aid, m.key)] = {"period": merged, "incident": NamedNode(inc) if inc else None,
+                                                "status": "decided" if decided else "planned"}
+
+    # ------------------------------------------------------------ sanctions
+    def _sanctions(self, by_article: dict[str, list[Mention]]) -> None:
+        groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
+        for aid, mentions in by_article.items():
+            for m in mentions:
+                if m.kind == "sanction":
+                    inc = self.incident_for(aid, m.get("on"))
+                    groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
+        for (on, stype, inc), items in sorted(groups.items()):
+            regulators = sorted({m.get("by") for _, m in items if m.get("by")})
+            for aid, m in items:
+                by = m.get("by") or (regulators[0] if len(regulators) == 1 else "")
+                members = [x for x in items if (x[1].get("by") or (regulators[0] if len(regulators) == 1 else "")) == by]
+                decided = any(x[1].get("status") != "planned" for x in members)
+                self.nodes[(aid, m.key)] = self.iris.thing("sanction", on, stype, inc, by)
+                self.extra[(aid, m.key)] = {"by": by or None, "incident": NamedNode(inc) if inc else None,
+                                            "status": "decided" if decided else "planned"}
+
+    # ------------------------------------------------------------ events
+    def _events(self, by_article: dict[str, list[Mention]]) -> None:
+        for aid, mentions in by_article.items():
+            for m in mentions:
+                if m.kind == "event":
+                    inc = self.incident_for(aid, m.get("org"))
+                    self.nodes[(aid, m.key)] = self.iris.thing("event", m.value, m.get("date"), m.get("actor") or "",
+                                                               inc.value if inc else "")
+                    self.extra[(aid, m.key)] = {"incident": inc}
+
+    # ------------------------------------------------------------ figures
+    def _figures(self, by_article: dict[str, list[Mention]]) -> None:
+        reports: dict[tuple[str, str], list[tuple[datetime, Any, str, Mention]]] = defaultdict(list)
+        for aid, mentions in by_article.items():
+            for m in mentions:
+                if m.kind == "figure":
+                    inc = self.incident_for(aid, m.get("org"))
+                    if inc is None:
+                        continue
+                    reports[(inc.value, m.value)].append((self.published[aid], m.get("number"), aid, m))
+        for (inc, measure), items in sorted(reports.items()):
+            current = [x for x in items if not x[3].get("superseded")] or items
+            last = max(x[0] for x in current)
+            latest = max(x[1] for x in current if x[0] == last)
+            for when, number, aid, m in items:
+                self.nodes[(aid, m.key)] = self.iris.thing("figure", measure, number, inc)
+                self.extra[(aid, m.key)] = {"incident": NamedNode(inc), "latest": number == latest}
+
+
+def story_resolver(facts: list, iris: Iris) -> StoryResolver:
+    from kg.extract.incidents import rules
+    return StoryResolver(facts, iris, rules().window_days)

@@ -1,0 +1,78 @@
+"""--jobs: reading and extraction in worker processes give exactly what one process gives."""
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+from kg.build import build, collect, default_jobs  # noqa: E402
+
+COUNT = 60
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("parallel") / "in"
+    generate(folder, COUNT, seed=3)
+    # a duplicate id in a later file and a bad file, so that file order matters
+    donor = sorted(folder.glob("*.txt"))[5]
+    (folder / "zz_duplicate.txt").write_bytes(donor.read_bytes().replace(b"\n# ", b"\n# X "))
+    (folder / "zz_bad.txt").write_text("no front matter\n", encoding="utf-8")
+    return folder
+
+
+def run_cli(corpus: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--no-cache", *extra],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def test_jobs_2_exports_are_byte_identical_to_jobs_1(corpus, tmp_path):
+    one, two = run_cli(corpus, tmp_path / "one", "--jobs", "1"), run_cli(corpus, tmp_path / "two", "--jobs", "2")
+    assert one.returncode == two.returncode == 3, one.stderr + two.stderr
+    assert one.stderr == two.stderr.replace(str(tmp_path / "two"), str(tmp_path / "one"))
+    names = sorted(p.name for p in (tmp_path / "one").iterdir() if p.is_file())
+    assert "graph.ttl" in names and len(names) > 1
+    assert names == sorted(p.name for p in (tmp_path / "two").iterdir() if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "one", tmp_path / "two", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_collect_in_workers_equals_collect_in_process(corpus):
+    facts1, skipped1, _ = collect([corpus], jobs=1)
+    facts3, skipped3, stats = collect([corpus], jobs=3)
+    assert stats.jobs == 3
+    assert facts1 == facts3
+    assert skipped1 == skipped3
+    assert [s.path.rsplit("/", 1)[-1] for s in skipped1] == ["zz_bad.txt", "zz_duplicate.txt"]
+    assert [f.article.id for f in facts1] == sorted(f.article.id for f in facts1)
+
+
+def test_the_first_file_keeps_a_duplicate_id_whatever_the_jobs(corpus):
+    for jobs in (1, 2):
+        result = build([corpus], jobs=jobs)
+        (dup,) = [s for s in result.skipped if "duplicate id" in s.problem]
+        assert dup.path.endswith("zz_duplicate.txt")
+
+
+def test_progress_bar_counts_every_file_with_jobs(corpus, tmp_path):
+    proc = run_cli(corpus, tmp_path / "out", "--jobs", "2", "--progress", "--formats", "ttl")
+    assert f"{COUNT + 2}/{COUNT + 2} articles" in proc.stderr
+
+
+def test_default_jobs_is_every_core():
+    assert default_jobs() >= 1
+    parser_help = subprocess.run([sys.executable, "-m", "kg", "build", "--help"], capture_output=True, text=True,
+                                 cwd=ROOT).stdout
+    assert "--jobs N" in parser_help and "every core" in " ".join(parser_help.split())
+
+
+def test_jobs_must_be_positive(corpus, tmp_path):
+    assert run_cli(corpus, tmp_path / "out", "--jobs", "0").returncode == 2

@@ -1,0 +1,219 @@
+"""The incremental build cache: keyed by content and versions, atomic, and safe to kill."""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+from kg.build import build  # noqa: E402
+from kg.cache import FactsCache, code_fingerprint  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cache") / "in"
+    generate(folder, 30)
+    return folder
+
+
+def test_second_build_takes_everything_from_the_cache(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    first = build([corpus], cache=cache)
+    assert (first.stats.extracted, first.stats.cached) == (30, 0)
+    second = build([corpus], cache=cache)
+    assert (second.stats.extracted, second.stats.cached) == (0, 30)
+    assert second.kg.triples == first.kg.triples
+    assert [f.article.path for f in second.kg.articles] == [f.article.path for f in first.kg.articles]
+
+
+def test_adding_one_article_extracts_one(corpus, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    generate(folder, 1, start=30)
+    result = build([folder], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (1, 30)
+    fresh = build([folder])
+    assert result.kg.triples == fresh.kg.triples
+
+
+def test_an_edited_article_is_extracted_again(corpus, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    victim = sorted(folder.glob("*.txt"))[3]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("KT", "SK텔레콤"), encoding="utf-8")
+    result = build([folder], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (1, 29)
+    assert result.kg.triples == build([folder]).kg.triples
+
+
+def test_a_moved_file_is_a_hit_under_its_new_path(corpus, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    moved = sorted(folder.glob("*.txt"))[0]
+    target = folder / "sub" / "renamed.txt"
+    target.parent.mkdir()
+    moved.rename(target)
+    result = build([folder], cache=cache)
+    assert result.stats.extracted == 0
+    assert str(target) in {f.article.path for f in result.kg.articles}
+
+
+def test_another_fingerprint_misses_and_the_old_one_is_pruned(corpus, tmp_path):
+    build([corpus], cache=FactsCache(tmp_path / "cache", fingerprint="0" * 16))
+    result = build([corpus], cache=FactsCache(tmp_path / "cache", fingerprint="1" * 16))
+    assert result.stats.extracted == 30
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["1" * 16]
+
+
+def test_a_changed_resource_file_changes_the_fingerprint(tmp_path, monkeypatch):
+    import kg.resources as resources
+    copy = tmp_path / "resources"
+    shutil.copytree(resources.RESOURCE_DIR, copy)
+    monkeypatch.setattr(resources, "RESOURCE_DIR", copy)
+    before = code_fingerprint.__wrapped__()
+    name = sorted(copy.glob("*.yaml"))[0]
+    name.write_text(name.read_text(encoding="utf-8") + "\n# one more comment\n", encoding="utf-8")
+    assert code_fingerprint.__wrapped__() != before
+
+
+def test_the_fingerprint_covers_extractor_source_and_version(monkeypatch):
+    import kg
+    from kg import cache as cache_module
+    before = code_fingerprint.__wrapped__()
+    monkeypatch.setattr(kg, "__version__", "9.9.9")
+    assert code_fingerprint.__wrapped__() != before
+    assert "extract/*.py" in cache_module._CODE and "ingest.py" in cache_module._CODE
+
+
+def test_a_corrupt_entry_is_a_miss_and_is_rewritten(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    build([corpus], cache=cache)
+    entries = sorted(cache.folder.glob("*/*.pickle"))
+    assert len(entries) == 30
+    entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
+    entries[1].write_bytes(b"")
+    result = build([corpus], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (2, 28)
+    assert all(isinstance(pickle.loads(e.read_bytes()).article.body, str) for e in entries[:2])
+
+
+def test_cli_no_cache_and_cache_dir(corpus, tmp_path):
+    def run(*extra):
+        proc = subprocess.run([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(tmp_path / "out"),
+                               "--formats", "ttl", "--jobs", "1", *extra], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        return re.search(r"\((\d+) extracted, (\d+) from the cache", proc.stdout).groups()
+    assert run() == ("30", "0")
+    assert (tmp_path / "out" / ".kg-cache").is_dir()
+    assert run() == ("0", "30")
+    assert run("--no-cache") == ("30", "0")
+    assert run("--cache-dir", str(tmp_path / "elsewhere")) == ("30", "0")
+    assert (tmp_path / "elsewhere").is_dir()
+
+
+# ---------------------------------------------------------------- interrupted builds
+FORMATS = "ttl,nt,jsonld,trig"
+BIG = 300
+
+
+def cli(corpus: Path, out: Path, *extra: str, formats: str = FORMATS) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--formats", formats,
+                             "--jobs", "2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
+def assert_cache_consistent(cache_root: Path) -> int:
+    entries = list(cache_root.glob("*/*/*.pickle"))
+    for entry in entries:
+        facts = pickle.loads(entry.read_bytes())
+        assert facts.article.content_hash == entry.stem
+    return len(entries)
+
+
+@pytest.fixture(scope="module")
+def two_corpora(tmp_path_factory):
+    """A small corpus built once (the 'previous' exports) and a bigger one whose build gets killed."""
+    base = tmp_path_factory.mktemp("killed")
+    small, big = base / "small", base / "big"
+    generate(small, 20)
+    generate(big, BIG, seed=11)
+    previous = base / "previous"
+    proc = cli(small, previous, "--no-cache")
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    return small, big, snapshot(previous)
+
+
+def start_over_previous(two_corpora, tmp_path) -> tuple[Path, Path]:
+    small, big, previous = two_corpora
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, data in previous.items():
+        (out / name).write_bytes(data)
+    return big, out
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killed_while_extracting_leaves_previous_exports_and_a_consistent_cache(two_corpora, tmp_path, sig):
+    big, out = start_over_previous(two_corpora, tmp_path)
+    proc = cli(big, out)
+    cache = out / ".kg-cache"
+    deadline = time.monotonic() + 60
+    while assert_cache_consistent(cache) < 30 and time.monotonic() < deadline:  # mid-extraction
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    rc = proc.wait(timeout=60)
+    stderr = proc.stderr.read()
+    if sig == signal.SIGINT:
+        assert rc == 130 and "interrupted" in stderr
+        assert "Traceback" not in stderr
+    else:
+        assert rc == -signal.SIGKILL
+    assert snapshot(out) == two_corpora[2]
+    done = assert_cache_consistent(cache)
+    assert 0 < done < BIG
+    # the next build finishes from where the cache was
+    again = cli(big, out, formats="ttl")
+    assert again.wait(timeout=300) == 0, again.stderr.read()
+    extracted, cached = map(int, re.search(r"\((\d+) extracted, (\d+) from the cache", again.stdout.read()).groups())
+    assert extracted + cached == BIG and cached >= done
+
+
+def test_killed_while_writing_exports_leaves_each_file_old_or_new_and_whole(two_corpora, tmp_path):
+    big, out = start_over_previous(two_corpora, tmp_path)
+    reference = tmp_path / "reference"
+    assert cli(big, reference).wait(timeout=300) == 0
+    new = snapshot(reference)
+    shutil.copytree(reference / ".kg-cache", out / ".kg-cache")  # extraction is instant: go straight to exports
+    proc = cli(big, out)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".*.part")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build ended before an export was being written"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    after = snapshot(out)
+    assert set(after) == set(two_corpora[2])
+    for name, data in after.items():
+        assert data in (two_corpora[2][name], new[name]), f"{name} is half-written"
