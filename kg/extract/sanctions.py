@@ -84,14 +84,25 @@ def extract_sanctions(article: Article, found: Found) -> list[Mention]:
             on_key = on.mention.value if on else last_company_before(story, start)
             if on_key is None:
                 continue
-            money = [m for m in found.of("money") if end <= m.start <= end + 12 or (cs <= m.start and m.end <= start and start - m.end <= 6)]
-            amount = money[0] if money else None
+            amount = sanction_amount(found.of("money"), cs, start, end)
             status = "planned" if r.planned.search(body[end:ce]) else "decided"
             mentions.append(Mention(KIND, start, end, match.group(0), rule.type, f"sanction:{rule.id}", make_attrs(
                 on=on_key, by=by, amount=amount.value if amount else None,
                 amount_span=(amount.start, amount.end) if amount else None,
                 date=decision_date(story, cs, start), status=status)))
     return mentions
+
+
+def sanction_amount(money: list[Mention], clause_start: int, cue_start: int, cue_end: int) -> Mention | None:
+    """The amount written right after the cue (과태료 960만원), else right before it (1347억원의 과징금).
+
+    After wins: in 과징금 64억원과 과태료 1200만원, 64억원 ends just before 과태료 but is the fine's.
+    """
+    after = [m for m in money if cue_end <= m.start <= cue_end + 12]
+    if after:
+        return after[0]
+    before = [m for m in money if clause_start <= m.start and m.end <= cue_start and cue_start - m.end <= 6]
+    return before[-1] if before else None
 
 
 def last_company_before(story: Story, offset: int) -> str | None:

@@ -19,6 +19,12 @@ from tests.extract.test_incidents import found
     # the regulator it comes from, the company that receives it
     ("SK텔레콤은 개인정보위로부터 과징금 1347억9100만원을 부과받았다.",
      [("Fine", "sk-telecom", "pipc", 134791000000, None, "decided")]),
+    # two sanctions in one clause: each takes the amount written after it
+    ("개인정보위는 LG유플러스에 과징금 64억3000만원과 과태료 1200만원을 부과했다.",
+     [("Fine", "lg-uplus", "pipc", 6430000000, None, "decided"),
+      ("AdministrativePenalty", "lg-uplus", "pipc", 12000000, None, "decided")]),
+    # the amount before the cue when none follows it
+    ("방통위는 KT에 3억원의 과징금을 부과했다.", [("Fine", "kt", "kcc", 300000000, None, "decided")]),
 ])
 def test_sanctions(body, expected):
     assert [(m.value, m.get("on"), m.get("by"), m.get("amount"), m.get("date"), m.get("status"))
