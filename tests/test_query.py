@@ -107,10 +107,8 @@ def test_persons_per_organization(store):
 
 def test_figures_reported_differently(store):
     assert rows(store, "disagreements") == [
-        ("incident:kt-payment", "amount", "170000000", "KRW", "A3", "2025-08-28", "false", "mention:A3.money.10-20"),
-        ("incident:kt-payment", "amount", "242000000", "KRW", "A4", "2025-09-15", "true", "mention:A4.money.5-15"),
-        ("incident:skt-usim", "about", "23000000", "명", "A1", "2025-04-25", "false", "mention:A1.quantity.3-12"),
-        ("incident:skt-usim", "about", "23240000", "명", "A2", "2025-05-02", "true", "mention:A2.quantity.7-16"),
+        ("KT", "VictimCount", "278", "명", "A3", "2025-08-28", "false", "figure:victims-278", "incident:kt-payment"),
+        ("KT", "VictimCount", "362", "명", "A4", "2025-09-15", "true", "figure:victims-362", "incident:kt-payment"),
     ]
 
 
