@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
@@ -20,6 +21,7 @@ from kg.vocab import DEFAULT_BASE_IRI
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]")
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """A path segment for ``text``: spaces become '_', unsafe ASCII is percent-encoded."""
     text = "_".join(str(text).split())

@@ -41,15 +41,21 @@ class Found:
 
     def __init__(self, mentions: Iterable[Mention] = ()):
         self._by_kind: dict[str, list[Mention]] = {}
+        self._sorted: dict[tuple[str, ...], list[Mention]] = {}
         self.extend(mentions)
 
     def extend(self, mentions: Iterable[Mention]) -> None:
         for m in mentions:
             self._by_kind.setdefault(m.kind, []).append(m)
+        self._sorted.clear()
 
     def of(self, *kinds: str) -> list[Mention]:
-        found = [m for k in kinds for m in self._by_kind.get(k, ())]
-        return sorted(found, key=lambda m: (m.start, m.end, m.kind))
+        """Mentions of these kinds in text order (sorted once per kinds until more are added; do not mutate)."""
+        found = self._sorted.get(kinds)
+        if found is None:
+            found = sorted((m for k in kinds for m in self._by_kind.get(k, ())), key=lambda m: (m.start, m.end, m.kind))
+            self._sorted[kinds] = found
+        return found
 
     def all(self) -> list[Mention]:
         return self.of(*sorted(self._by_kind))

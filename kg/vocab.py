@@ -22,9 +22,13 @@ class ClosedNamespace:
         self._cache: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
+        # Only called on a first access: the term is then stored as an attribute, so the hot
+        # path of the mapping (millions of TIKG.x lookups) is a plain attribute read.
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self[name]
+        setattr(self, name, node)
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         node = self._cache.get(name)

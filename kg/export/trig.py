@@ -9,6 +9,7 @@ which articles state a triple (``GRAPH ?article { ... }``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -16,19 +17,24 @@ from kg.export.turtle import HEADER
 from kg.vocab import prefixes
 
 
-def trig_quads(kg) -> list[ox.Quad]:
-    quads: set[ox.Quad] = set()
-    stated: set[ox.Triple] = set()
-    for facts in kg.articles:
-        graph = kg.iris.article(facts.article.id)
-        for t in kg.article_triples(facts):
-            quads.add(ox.Quad(t.subject, t.predicate, t.object, graph))
-            stated.add(t)
+def trig_quads(kg) -> Iterator[ox.Quad]:
+    """The default graph first, then each article's graph, by IRI; triples sorted within each graph.
+
+    Sorting per graph gives the same order as one global sort, for a fraction of the work:
+    ``kg.triples`` is already sorted, and an article's graph holds a few hundred triples.
+    """
+    from kg.graph import sort_key
+    articles = sorted(((kg.iris.article(f.article.id), f) for f in kg.articles), key=lambda x: x[0].value)
+    per_article = [(graph, sorted(set(kg.article_triples(f)), key=sort_key)) for graph, f in articles]
+    stated = {t for _, triples in per_article for t in triples}
+    default = ox.DefaultGraph()
     for t in kg.triples:
         if t not in stated:
-            quads.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-    return sorted(quads, key=lambda q: ("" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value,
-                                        q.subject.value, q.predicate.value, str(q.object)))
+            yield ox.Quad(t.subject, t.predicate, t.object, default)
+    del stated
+    for graph, triples in per_article:
+        for t in triples:
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
 def write_trig(kg, out_dir: Path) -> Path:

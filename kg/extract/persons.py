@@ -109,7 +109,8 @@ def _orgs_by_token(tokens: list[Token], orgs: list[Mention]) -> dict[int, tuple[
 
 def _name(token: Token, r: PersonRules) -> str | None:
     """The name a token holds (particles stripped), or None; three syllables preferred."""
-    if not token.text or not is_hangul(token.text[0]):
+    if not token.text or not is_hangul(token.text[0]) or (
+            token.text[0] not in r.surnames and token.text[:2] not in r.surnames):
         return None
     candidates = [s for s in strip_particles(token.text)
                   if 2 <= len(s) <= 4 and all(is_hangul(c) for c in s)

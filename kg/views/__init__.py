@@ -90,6 +90,27 @@ class When:
             return None
 
 
+def memoized_view(view):
+    """Compute a view once per graph object: the exports of one build (GraphML, GEXF, the pages,
+    TimelineJS, the picture) share it instead of re-reading every triple. Views are read-only."""
+    def wrapper(graph, *args, **kwargs):
+        try:
+            cache = graph.__dict__.setdefault("_views", {})
+        except AttributeError:  # a plain list of triples, a parsed iterator: nothing to hang a cache on
+            return view(graph, *args, **kwargs)
+        key = (view.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = view(graph, *args, **kwargs)
+        return cache[key]
+    wrapper.__doc__, wrapper.__name__, wrapper.__wrapped__ = view.__doc__, view.__name__, view
+    return wrapper
+
+
+def index_of(graph) -> "GraphIndex":
+    """The graph's index, made once per graph object."""
+    return graph if isinstance(graph, GraphIndex) else _index(graph)
+
+
 def triples_of(graph) -> list[ox.Triple]:
     """The triples of a ``KnowledgeGraph``, a pyoxigraph ``Store`` or an iterable of triples."""
     if hasattr(graph, "triples"):
@@ -267,3 +288,8 @@ class GraphIndex:
             "orgs": self.orgs(s),
             "support": int(support) if support and support.isdigit() else len(self.sources(s)),
         }
+
+
+@memoized_view
+def _index(graph) -> GraphIndex:
+    return GraphIndex(graph)

@@ -20,13 +20,14 @@ from datetime import date
 
 import networkx as nx
 
-from kg.views import GraphIndex, When, local_name
+from kg.views import index_of, memoized_view, GraphIndex, When, local_name
 from kg.vocab import SCHEMA, TIKG
 
 KINDS = ("organization", "incident", "remedy", "sanction", "event", "person", "article")
 NOT_EDGES = frozenset({TIKG.evidence.value, SCHEMA.sameAs.value})
 
 
+@memoized_view
 def relations(graph, org: str | None = None, incident: str | None = None,
               start: str | date | None = None, end: str | date | None = None) -> nx.MultiDiGraph:
     """The relations graph, optionally narrowed.
@@ -36,7 +37,7 @@ def relations(graph, org: str | None = None, incident: str | None = None,
     - ``start``/``end`` (``2025-05``, ``2025-05-01``, a ``date``): nodes whose dates (an article's
       publication date) touch the interval; undated nodes stay while they keep a link.
     """
-    index = graph if isinstance(graph, GraphIndex) else GraphIndex(graph)
+    index = index_of(graph)
     g = nx.MultiDiGraph()
     for s in index.nodes(*KINDS):
         dates = index.dates(s)

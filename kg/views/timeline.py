@@ -24,7 +24,7 @@ from collections import Counter
 
 import networkx as nx
 
-from kg.views import END, START, GraphIndex, When
+from kg.views import index_of, memoized_view, END, START, GraphIndex, When
 from kg.vocab import TIKG
 
 SKIPPED_KINDS = ("article", "sentence")
@@ -33,6 +33,7 @@ SKIPPED_KINDS = ("article", "sentence")
 EXPRESSION_KINDS = ("date",)
 
 
+@memoized_view
 def timeline(graph, include_expressions: bool = False) -> nx.DiGraph:
     """Dated nodes sorted by (first day, last day, lane, IRI); "next" edges join neighbours in a lane.
 
@@ -43,7 +44,7 @@ def timeline(graph, include_expressions: bool = False) -> nx.DiGraph:
     ``span`` (a period with a start and an end), ``lane`` (organization IRI, '' when none),
     ``lane_label`` and ``order``. ``g.graph["lanes"]``: ``[(lane, label), ...]`` by first date.
     """
-    index = graph if isinstance(graph, GraphIndex) else GraphIndex(graph)
+    index = index_of(graph)
     rows = []
     for s in sorted(index.out):
         if index.kind(s) in SKIPPED_KINDS or (not include_expressions and index.kind(s) in EXPRESSION_KINDS):
