@@ -36,6 +36,9 @@ _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%
 _BOILERPLATE = re.compile(r"^(?:-{3,}|\*\*[^*]+\*\*\s*\|.*|\*(?:Crawled at|Source):.*\*)\s*$")
 _HEADLINE = re.compile(r"#{1,6}\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s)")
+# a period between numbers does not end a sentence: 2025. 7. 4. (a date written with spaces)
+_DOTTED_NUMBER = re.compile(r"[0-9]\.\s+[0-9]")
+_DOTTED_DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\.\s?[0-9]{1,2}\.\s?[0-9]{1,2}\.$")
 
 
 class ArticleError(ValueError):
@@ -294,7 +297,8 @@ def split_sentences(body: str, paragraph: Span) -> Iterator[Span]:
     cut where one headline's last word touches the next one's first.
     """
     text = paragraph.text
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text)
+            if not _DOTTED_NUMBER.match(text, m.start() - 2) and not _DOTTED_DATE.search(text, 0, m.start())]
     if not cuts and not getattr(paragraph, "headline", False) and len(text) > 40:
         cuts = run_together_cuts(text)
     start = 0

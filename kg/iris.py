@@ -16,8 +16,8 @@ from pyoxigraph import NamedNode
 
 from kg.vocab import DEFAULT_BASE_IRI
 
-# ASCII characters allowed unescaped in a path segment; other ASCII is percent-encoded,
-# letters beyond ASCII (Hangul names) are kept as they are, as IRIs allow.
+# ASCII characters allowed unescaped in a path segment; letters beyond ASCII that IRIs allow
+# (Hangul names) are kept as they are; everything else is percent-encoded.
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]")
 
 
@@ -27,11 +27,18 @@ def slug(text: str) -> str:
     text = "_".join(str(text).split())
     out = []
     for ch in text:
-        if ord(ch) > 127 or _UNRESERVED.match(ch):
+        if _UNRESERVED.match(ch) or _is_ucschar(ord(ch)):
             out.append(ch)
         else:
             out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
     return "".join(out) or "_"
+
+
+def _is_ucschar(cp: int) -> bool:
+    """Letters IRIs allow unescaped (RFC 3987 ucschar): not C1 controls, private use or non-characters."""
+    if 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF:
+        return True
+    return 0x10000 <= cp <= 0xEFFFD and (cp & 0xFFFF) < 0xFFFE
 
 
 def short_hash(*parts) -> str:

@@ -58,6 +58,11 @@ def test_body_sentences_end_at_final_punctuation():
         "KT가 사과했다.", "이어 \"재발을 막겠다.\"", "김 대표는 말했다.", "서버 9.82GB가 유출됐다."]
 
 
+def test_a_date_written_with_spaced_periods_is_not_cut():
+    a = make_article("행사는 2025. 7. 4. 열렸다. 다음 문장이다.")
+    assert [s.text for s in a.sentences][1:] == ["행사는 2025. 7. 4. 열렸다.", "다음 문장이다."]
+
+
 def test_front_matter_continuation_lines_and_quotes():
     fields = parse_front_matter(["title: \"a &quot;b&quot; \\\"c\\\"\"", "author: ", "\t\t", "\t 이름 기자", "id: 007"])
     assert fields == {"title": "a &quot;b&quot; \"c\"", "author": "이름 기자", "id": "007"}

@@ -124,9 +124,6 @@ def test_what_is_built_conforms_to_the_shapes(id_, published, fields, body, body
         check_graph(facts, shapes=True)
 
 
-@pytest.mark.xfail(reason="kg/iris.py slug() keeps every character above U+007F, but IRIs forbid C1 controls, "
-                          "private-use and non-characters (U+0080-009F, U+E000-F8FF, U+FDD0-FDEF, U+FFF0-FFFF): "
-                          "such a name makes the article unmappable, so build() skips it", strict=False)
 @pytest.mark.parametrize("name", ["\x90", "\ufff0", "\ue000"])
 def test_a_publisher_with_a_character_iris_forbid_still_builds(name):
     data = article_bytes("prop_iri", "2025-10-18 07:10", [("publisher", f"여울{name}일보")], "KT는 사과했다.", False)
