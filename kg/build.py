@@ -8,6 +8,7 @@ this process.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -83,7 +84,18 @@ def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
     ``cache`` re-uses what earlier builds extracted from files with the same content.
     """
     facts, skipped, stats = collect(paths, progress=progress, jobs=jobs, cache=cache)
-    result = BuildResult(assemble_or_skip(facts, base_iri, skipped), skipped, stats=stats)
+    # Assembly makes millions of objects; the collector's full passes over them (and over the
+    # articles, which live to the end) cost ~20% at 1,000 articles and grow faster than linearly.
+    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        kg = assemble_or_skip(facts, base_iri, skipped)
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+    result = BuildResult(kg, skipped, stats=stats)
     if cache is not None:
         cache.prune()
     return result
