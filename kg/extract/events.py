@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.incidents import Story, rules as incident_rules
+from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import compile_pattern, load_resource, require
@@ -55,7 +56,7 @@ def extract_events(article: Article, found: Found) -> list[Mention]:
             cs, _ce = v.clause_of(start)
             when = None
             for d in reversed(story.dates_in(v.start, start)):
-                if body.startswith(("까지", "부터"), d.end) or d.get("role") in ("start", "end") or d.get("modifier") not in (None, "approx"):
+                if opens_range(body, d.end) or closes_range(body, d.end) or d.get("role") in ("start", "end") or d.get("modifier") not in (None, "approx"):
                     continue
                 if d.start >= cs or not when:
                     when = d

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract.korean import is_hangul
+from kg.extract.temporal import closes_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import ResourceError, compile_pattern, load_resource, require
@@ -339,7 +340,7 @@ def occurrence_date(story: Story, index: int, start: int) -> str | None:
     cs, _ce = v.clause_of(start)
     body = story.article.body
     for d in reversed(story.dates_in(cs, start)):
-        if start - d.end > 40 or body.startswith("까지", d.end) or d.get("role") == "end":
+        if start - d.end > 40 or closes_range(body, d.end) or d.get("role") == "end":
             continue
         return str(d.value)
     return None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kg.extract.incidents import Story
+from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import compile_pattern, load_resource, require
@@ -101,10 +102,9 @@ def period(story: Story, index: int, start: int, end: int) -> dict:
         starts, ends = [], []
         for d in story.dates_in(cs, ce):
             role = d.get("role")
-            tail = body[d.end:d.end + 2]
-            if role == "start" or tail.startswith("부터"):
+            if role == "start" or opens_range(body, d.end):
                 starts.append(d)
-            elif role == "end" or tail.startswith("까지"):
+            elif role == "end" or closes_range(body, d.end):
                 ends.append(d)
             elif d.start >= end and r.end_marker.search(body[end:d.start]):
                 ends.append(d)

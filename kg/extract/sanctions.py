@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.incidents import Story, rules as incident_rules
+from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import compile_pattern, load_resource, require
@@ -38,18 +39,20 @@ class SanctionRules:
     planned: re.Pattern
     by_roles: frozenset
     by_from: re.Pattern
+    target_particles: tuple[str, ...]
 
 
 def prepare_rules(data: dict) -> SanctionRules:
     name = "sanctions"
-    require(name, data, ("rules", "planned", "by_roles", "by_from"))
+    require(name, data, ("rules", "planned", "by_roles", "by_from", "target_particles"))
     rules_ = []
     for raw in data["rules"]:
         require(name, raw, ("id", "type", "pattern", "examples"), raw.get("id") if isinstance(raw, dict) else None)
         rules_.append(SanctionRule(raw["id"], raw["type"], compile_pattern(name, raw["id"], raw["pattern"])))
     any_rule = compile_pattern(name, "rules", "|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(rules_)))
     return SanctionRules(tuple(rules_), any_rule, compile_pattern(name, "planned", data["planned"]),
-                         frozenset(data["by_roles"]), compile_pattern(name, "by_from", data["by_from"]))
+                         frozenset(data["by_roles"]), compile_pattern(name, "by_from", data["by_from"]),
+                         tuple(sorted(data["target_particles"], key=len, reverse=True)))
 
 
 def rules() -> SanctionRules:
@@ -78,7 +81,7 @@ def extract_sanctions(article: Article, found: Found) -> list[Mention]:
                 by = prev[0] if prev and prev[1] in g.regulator_types else None
             companies = [o for o in v.orgs if o.type in g.company_types]
             targets = [o for o in companies if o.role == "oblique" and o.mention.start < start
-                       and body.startswith(("에", "에게"), o.mention.end)]
+                       and body.startswith(r.target_particles, o.mention.end)]
             before = [o for o in companies if o.mention.start < start]
             on = (targets[-1] if targets else before[-1] if before else None)
             on_key = on.mention.value if on else last_company_before(story, start)
@@ -119,7 +122,7 @@ def decision_date(story: Story, clause_start: int, cue: int) -> str | None:
     body = story.article.body
     inc = incident_rules().any_type
     for d in reversed(story.dates_in(clause_start, cue)):
-        if body.startswith(("까지", "부터"), d.end) or d.get("role") in ("start", "end") or d.get("modifier") not in (None, "approx"):
+        if opens_range(body, d.end) or closes_range(body, d.end) or d.get("role") in ("start", "end") or d.get("modifier") not in (None, "approx"):
             continue
         if inc.search(body[d.end:cue]):
             return None

@@ -240,6 +240,16 @@ def rules() -> TemporalRules:
     return load_resource(RESOURCE, prepare_temporal)
 
 
+def opens_range(text: str, pos: int) -> bool:
+    """Does a range connector that opens a period (부터, ~ ...; temporal.yaml range_open) start at ``pos``?"""
+    return text.startswith(rules().range_open, pos)
+
+
+def closes_range(text: str, pos: int) -> bool:
+    """Does a connector that closes a period (까지, 사이; temporal.yaml range_close) start at ``pos``?"""
+    return text.startswith(rules().range_close, pos)
+
+
 # ---------------------------------------------------------------- calendar arithmetic
 def add_months(year: int, month: int, offset: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + offset
