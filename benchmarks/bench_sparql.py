@@ -176,8 +176,9 @@ def write_markdown(results: dict, out: Path, copies: int, repeat: int, timeout: 
         f"checked on both engines; an rdflib query still running after {timeout:.0f} s is stopped. Python " + platform.python_version() + f", pyoxigraph {pyoxigraph.__version__}, "
         f"rdflib {rdflib.__version__}, {platform.machine()}, shared machine: read the ratios.",
         "",
-        "- **seed**: the sample corpus (`seeds/`) as `kg build` makes it now (organizations, persons, evidence; "
-        "queries over incidents, remedies and figures return nothing until extraction lands).",
+        "- **seed**: the sample corpus (`seeds/`) as `kg build` makes it (every kind of node: organizations, "
+        "persons, evidence, dates, figures, incidents, remedies, sanctions, events).",
+        "- rdflib 7.6 fails outright on three queries (a TypeError in ORDER BY over unbound values).",
         "- **synthetic**: `tests/fixtures/query_graph.ttl` (every kind of node in the contract's shape) copied "
         "with fresh IRIs per copy and shared organizations.",
         "",
