@@ -21,14 +21,19 @@ ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of 
 LABEL_CHARS = 22
 
 
+TICK_LABEL_PX = 60  # room a "2025-04" label needs on the axis
+
+
 def _ticks(lo: date, hi: date, per_day: float) -> list[dict]:
+    """Month ticks every 1, 2, 3 or 6 months (the first step whose labels do not overlap), or years."""
     yearly = (hi - lo).days > 3 * 365
+    step = 12 if yearly else next((k for k in (1, 2, 3, 6) if k * 30.4 * per_day >= TICK_LABEL_PX), 12)
     ticks, y, m = [], lo.year, 1 if yearly else lo.month
     while True:
         d = date(y, m, 1)
         if d > hi:
             break
-        if d >= lo:
+        if d >= lo and (m - 1) % step == 0:
             ticks.append({"x": round((d - lo).days * per_day), "label": str(y) if yearly else f"{y}-{m:02d}"})
         y, m = (y + 1, 1) if yearly or m == 12 else (y, m + 1)
     return ticks
