@@ -5,13 +5,11 @@ place, so an interrupted build leaves the previous export intact.
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 from kg.graph import KnowledgeGraph
+from kg.export.files import atomic_output, write_file  # noqa: F401 (the writers' shared file handling)
 from kg.export.turtle import write_turtle
 from kg.export.ntriples import write_ntriples
 from kg.export.jsonld import write_jsonld
@@ -38,24 +36,3 @@ FORMATS: dict[str, Writer] = {
     "timeline_html": write_timeline_html,
     "png": write_picture,
 }
-
-
-@contextmanager
-def atomic_output(target: Path, mode: str = "wb"):
-    """Open a temporary file beside ``target``; it replaces ``target`` only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is for everyone to read
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -14,10 +14,10 @@ import networkx as nx
 from kg.export.graphml import flat_graph
 from kg.export.legend import legend
 from kg.views.relations import relations
+from kg.export.files import atomic_output
 
 
 def write_gexf(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
     target = Path(out_dir) / "graph.gexf"
     view = relations(kg)
     g = flat_graph(view)

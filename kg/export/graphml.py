@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.views.relations import relations
+from kg.export.files import atomic_output
 
 JOIN = " | "
 NODE_FIELDS = ("label", "kind", "types", "figures", "evidence", "dates", "first", "last", "support",
@@ -45,7 +46,6 @@ def flat_graph(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graphml(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
     target = Path(out_dir) / "graph.graphml"
     g = flat_graph(relations(kg))
     with atomic_output(target) as handle:

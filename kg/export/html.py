@@ -24,6 +24,7 @@ import networkx as nx
 
 from kg.export.legend import STATIC, TEMPLATES, legend, words
 from kg.views.relations import relations
+from kg.export.files import write_file
 
 STORY = frozenset({"affects", "offeredBy", "imposedBy", "imposedOn", "respondsTo", "hasActor", "worksFor"})
 SPRING_MAX = 400   # above this, the O(n^2) spring layout is replaced by the clustered one
@@ -149,9 +150,4 @@ def graph_payload(g: nx.MultiDiGraph) -> dict:
 
 
 def write_html(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
-    target = Path(out_dir) / "graph.html"
-    page = render_page(words()["title_graph"], graph_payload(relations(kg)))
-    with atomic_output(target) as handle:
-        handle.write(page)
-    return target
+    return write_file(Path(out_dir) / "graph.html", render_page(words()["title_graph"], graph_payload(relations(kg))))

@@ -17,6 +17,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from kg.vocab import PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
+from kg.export.files import write_file
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
 TERM_NAMESPACES = (("tikg", TIKG), ("schema", SCHEMA), ("prov", PROV), ("rdfs", RDFS), ("skos", SKOS), ("sem", SEM))
@@ -96,9 +97,5 @@ def jsonld_document(kg) -> dict:
 
 
 def write_jsonld(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
-    target = Path(out_dir) / "graph.jsonld"
     text = json.dumps(jsonld_document(kg), ensure_ascii=False, indent=1)
-    with atomic_output(target) as handle:
-        handle.write(text.encode("utf-8") + b"\n")
-    return target
+    return write_file(Path(out_dir) / "graph.jsonld", text.encode("utf-8") + b"\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
+from kg.export.files import atomic_output
 
 WIDTH, HEIGHT_MIN, DPI = 12.0, 3.0, 100
 FONTS = ["Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "DejaVu Sans"]
@@ -69,7 +70,6 @@ def draw(g, fmt: str = "png") -> bytes:
 
 
 def write_picture(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
     target = Path(out_dir) / "timeline.png"
     data = draw(timeline(kg))
     with atomic_output(target) as handle:

@@ -16,6 +16,7 @@ from pathlib import Path
 from kg.export.html import node_info, render_page, tooltip
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
+from kg.export.files import write_file
 
 ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of a Korean character at 11-14px
 LABEL_CHARS = 22
@@ -105,9 +106,4 @@ def timeline_payload(g) -> dict:
 
 
 def write_timeline_html(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
-    target = Path(out_dir) / "timeline.html"
-    page = render_page(words()["title_timeline"], timeline_payload(timeline(kg)))
-    with atomic_output(target) as handle:
-        handle.write(page)
-    return target
+    return write_file(Path(out_dir) / "timeline.html", render_page(words()["title_timeline"], timeline_payload(timeline(kg))))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
+from kg.export.files import write_file
 
 
 def tl_date(value: str) -> dict:
@@ -65,9 +66,5 @@ def timeline_document(kg) -> dict:
 
 
 def write_timeline_json(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
-    target = Path(out_dir) / "timeline.json"
     text = json.dumps(timeline_document(kg), ensure_ascii=False, indent=1)
-    with atomic_output(target) as handle:
-        handle.write(text.encode("utf-8") + b"\n")
-    return target
+    return write_file(Path(out_dir) / "timeline.json", text.encode("utf-8") + b"\n")

@@ -13,6 +13,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg.export.files import rdf_bytes, write_file
 from kg.export.turtle import HEADER
 from kg.vocab import prefixes
 
@@ -38,16 +39,5 @@ def trig_quads(kg) -> Iterator[ox.Quad]:
 
 
 def write_trig(kg, out_dir: Path) -> Path:
-    from kg.export import atomic_output
-    target = Path(out_dir) / "graph.trig"
-    prefix_map = prefixes(kg.iris.base)
-    body = ox.serialize(trig_quads(kg), format=ox.RdfFormat.TRIG, prefixes=prefix_map)
-    lines = body.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix"):
-        n += 1
-    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefix_map.items())).encode("utf-8")
-    with atomic_output(target) as handle:
-        handle.write(HEADER.encode("utf-8"))
-        handle.write(head + b"\n" + b"\n".join(lines[n:]))
-    return target
+    return write_file(Path(out_dir) / "graph.trig",
+                      rdf_bytes(trig_quads(kg), ox.RdfFormat.TRIG, prefixes(kg.iris.base), HEADER))
