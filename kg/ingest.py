@@ -39,6 +39,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s)")
 # a period between numbers does not end a sentence: 2025. 7. 4. (a date written with spaces)
 _DOTTED_NUMBER = re.compile(r"[0-9]\.\s+[0-9]")
 _DOTTED_DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\.\s?[0-9]{1,2}\.\s?[0-9]{1,2}\.$")
+_DOTTED_DATE_LONGEST = 13  # characters: "2025. 12. 31.", so a search for one ending at a cut starts this far back
 
 
 class ArticleError(ValueError):
@@ -298,7 +299,7 @@ def split_sentences(body: str, paragraph: Span) -> Iterator[Span]:
     """
     text = paragraph.text
     cuts = [m.end() for m in _SENTENCE_END.finditer(text)
-            if not _DOTTED_NUMBER.match(text, m.start() - 2) and not _DOTTED_DATE.search(text, 0, m.start())]
+            if not _DOTTED_NUMBER.match(text, m.start() - 2) and not _ends_with_dotted_date(text, m.start())]
     if not cuts and not getattr(paragraph, "headline", False) and len(text) > 40:
         cuts = run_together_cuts(text)
     start = 0
@@ -310,6 +311,14 @@ def split_sentences(body: str, paragraph: Span) -> Iterator[Span]:
             s = paragraph.start + start + lead
             yield Span(s, s + len(piece), piece)
         start = cut
+
+
+def _ends_with_dotted_date(text: str, end: int) -> bool:
+    """Does ``text[:end]`` end with a date written with periods (``2025. 7. 4.``)?
+
+    Searches only the last few characters: a paragraph has many sentence ends.
+    """
+    return _DOTTED_DATE.search(text, max(0, end - _DOTTED_DATE_LONGEST), end) is not None
 
 
 def run_together_cuts(text: str) -> list[int]:

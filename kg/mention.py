@@ -5,7 +5,9 @@ builds triples or IRIs; :mod:`kg.mapping` turns mentions into RDF.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Iterable
 
 
@@ -36,26 +38,50 @@ def make_attrs(**values: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted((k, v) for k, v in values.items() if v is not None))
 
 
+_TEXT_ORDER = attrgetter("start", "end", "kind")
+
+
 class Found:
     """The mentions found so far in one article, by kind; later extractors read earlier ones."""
 
     def __init__(self, mentions: Iterable[Mention] = ()):
         self._by_kind: dict[str, list[Mention]] = {}
         self._sorted: dict[tuple[str, ...], list[Mention]] = {}
+        self._starts: dict[tuple[str, ...], list[int]] = {}
         self.extend(mentions)
 
     def extend(self, mentions: Iterable[Mention]) -> None:
+        added = set()
         for m in mentions:
             self._by_kind.setdefault(m.kind, []).append(m)
-        self._sorted.clear()
+            added.add(m.kind)
+        # forget only the sorted lists that now miss something: later extractors read earlier kinds
+        for kinds in [k for k in self._sorted if added.intersection(k)]:
+            del self._sorted[kinds]
+            self._starts.pop(kinds, None)
 
     def of(self, *kinds: str) -> list[Mention]:
         """Mentions of these kinds in text order (sorted once per kinds until more are added; do not mutate)."""
         found = self._sorted.get(kinds)
         if found is None:
-            found = sorted((m for k in kinds for m in self._by_kind.get(k, ())), key=lambda m: (m.start, m.end, m.kind))
+            found = sorted((m for k in kinds for m in self._by_kind.get(k, ())), key=_TEXT_ORDER)
             self._sorted[kinds] = found
         return found
+
+    def starting_in(self, start: int, end: int, *kinds: str) -> list[Mention]:
+        """Mentions of these kinds that start in ``[start, end)``, in text order.
+
+        The same as filtering :meth:`of` by ``start <= m.start < end``, found by
+        bisection: the story extractors ask this once per sentence or clause.
+        """
+        found = self.of(*kinds)
+        starts = self._starts.get(kinds)
+        if starts is None:
+            starts = self._starts[kinds] = [m.start for m in found]
+        return found[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def count(self, kind: str) -> int:
+        return len(self._by_kind.get(kind, ()))
 
     def all(self) -> list[Mention]:
         return self.of(*sorted(self._by_kind))

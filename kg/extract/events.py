@@ -16,7 +16,8 @@ from kg.extract.incidents import Story, rules as incident_rules
 from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
-from kg.resources import compile_pattern, load_resource, require
+from kg.resources import compile_pattern, load_resource, matched_rule, require
+from kg.resources.scanner import Scanner
 
 KIND = "event"
 
@@ -25,6 +26,7 @@ KIND = "event"
 class EventRules:
     rules: tuple[tuple[str, str], ...]  # (id, type)
     any_rule: re.Pattern
+    cues: Scanner  # any_rule's matches, found quickly
 
 
 def prepare_rules(data: dict) -> EventRules:
@@ -35,7 +37,7 @@ def prepare_rules(data: dict) -> EventRules:
         compile_pattern("events", raw["id"], raw["pattern"])
         rules_.append((raw["id"], raw["type"], raw["pattern"]))
     any_rule = compile_pattern("events", "rules", "|".join(f"(?P<r{i}>{p})" for i, (_, _, p) in enumerate(rules_)))
-    return EventRules(tuple((i, t) for i, t, _ in rules_), any_rule)
+    return EventRules(tuple((i, t) for i, t, _ in rules_), any_rule, Scanner(any_rule))
 
 
 def rules() -> EventRules:
@@ -44,13 +46,14 @@ def rules() -> EventRules:
 
 def extract_events(article: Article, found: Found) -> list[Mention]:
     r = rules()
-    story = Story(article, found)
+    story = Story.of(article, found)
     body = article.body
     companies = incident_rules().grammar.company_types
     mentions = []
+    cues = r.cues.finditer_each([s.text for s in article.sentences])
     for index, sentence in enumerate(article.sentences):
-        for match in r.any_rule.finditer(sentence.text):
-            rule_id, event_type = next(x for i, x in enumerate(r.rules) if match.group(f"r{i}") is not None)
+        for match in cues[index]:
+            rule_id, event_type = r.rules[matched_rule(match)]
             start, end = sentence.start + match.start(), sentence.start + match.end()
             v = story.view(index)
             cs, _ce = v.clause_of(start)

@@ -27,11 +27,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.korean import is_hangul
+from kg.extract.korean import hangul_run_end
 from kg.extract.temporal import closes_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
-from kg.resources import ResourceError, compile_pattern, load_resource, require
+from kg.resources import ResourceError, compile_pattern, load_resource, matched_rule, require
+from kg.resources.scanner import Scanner
 
 KIND = "incident"
 FIGURE = "figure"
@@ -60,6 +61,7 @@ class Grammar:
     particle_role: dict[str, str]
     particles: tuple[str, ...]  # longest first
     clause_boundary: re.Pattern
+    clause_boundaries: Scanner  # clause_boundary's matches, found quickly
     adnominal: re.Pattern
     np_word: re.Pattern
     np_max_words: int
@@ -72,6 +74,7 @@ class Grammar:
 class IncidentRules:
     types: tuple[TypeRule, ...]
     any_type: re.Pattern
+    cues: Scanner  # any_type's matches, found quickly
     not_after: re.Pattern
     suspect_window: int
     suspected: re.Pattern
@@ -95,9 +98,9 @@ def prepare_rules(data: dict) -> IncidentRules:
     for r, words in data["particles"].items():
         for w in words:
             role.setdefault(w, r)
+    clause_boundary = compile_pattern(name, "clause_boundary", data["clause_boundary"])
     grammar = Grammar(
-        role, tuple(sorted(role, key=len, reverse=True)),
-        compile_pattern(name, "clause_boundary", data["clause_boundary"]),
+        role, tuple(sorted(role, key=len, reverse=True)), clause_boundary, Scanner(clause_boundary),
         compile_pattern(name, "adnominal", data["adnominal"]),
         compile_pattern(name, "np_word", data.get("np_word", r"[가-힣A-Za-z0-9]+")),
         int(data.get("np_max_words", 4)),
@@ -111,7 +114,8 @@ def prepare_rules(data: dict) -> IncidentRules:
                                   compile_pattern(name, raw["id"], raw["cue_after"]) if raw.get("cue_after") else None))
     if not figures or not types:
         raise ResourceError(name, None, "no rules")
-    return IncidentRules(tuple(types), any_type, compile_pattern(name, "not_after", data.get("not_after", "(?!)")),
+    return IncidentRules(tuple(types), any_type, Scanner(any_type),
+                         compile_pattern(name, "not_after", data.get("not_after", "(?!)")),
                          int(data.get("suspect_window", 12)), compile_pattern(name, "suspected", data["suspected"]),
                          grammar, tuple(figures), int(data.get("figure_window", 12)), int(data.get("cluster_window_days", 365)),
                          compile_pattern(name, "superseded_after", data.get("superseded_after", "(?!)")),
@@ -150,22 +154,21 @@ def particle_after(body: str, pos: int) -> tuple[str, int]:
         close = body.find(")", pos, pos + 30)
         if close > 0:
             pos = close + 1
-    end = pos
-    while end < len(body) and is_hangul(body[end]):
-        end += 1
+    end = hangul_run_end(body, pos)
     rest = body[pos:end]
     if not rest:
         return "bare", pos
-    for p in g.particles:
-        if rest == p:
-            return g.particle_role[p], end
+    role = g.particle_role.get(rest)  # the whole rest must be one particle
+    if role is not None:
+        return role, end
     return "word", end  # the name runs into a longer word: no particle of its own
 
 
 class SentenceView:
     """One sentence's organizations with their roles, persons, and clause spans (body offsets)."""
 
-    def __init__(self, article: Article, index: int, found: Found, _cache: dict | None = None):
+    def __init__(self, article: Article, index: int, found: Found, boundaries: list[re.Match] | None = None):
+        """``boundaries``: the clause boundaries of the sentence where already found (Story finds them all at once)."""
         g = rules().grammar
         self.article = article
         self.index = index
@@ -173,12 +176,13 @@ class SentenceView:
         self.start, self.end, self.text = span.start, span.end, span.text
         body = article.body
         self.orgs: list[OrgRef] = []
-        for m in found.of("organization"):
-            if self.start <= m.start < self.end:
-                role, end = particle_after(body, m.end)
-                self.orgs.append(OrgRef(m, role, end, org_type(m)))
-        self.persons = [m for m in found.of("person") if self.start <= m.start < self.end and m.get("org")]
-        cuts = [self.start] + [self.start + b.end() for b in g.clause_boundary.finditer(self.text)] + [self.end]
+        for m in found.starting_in(self.start, self.end, "organization"):
+            role, end = particle_after(body, m.end)
+            self.orgs.append(OrgRef(m, role, end, org_type(m)))
+        self.persons = [m for m in found.starting_in(self.start, self.end, "person") if m.get("org")]
+        if boundaries is None:
+            boundaries = g.clause_boundaries.finditer(self.text)
+        cuts = [self.start] + [self.start + b.end() for b in boundaries] + [self.end]
         self.clauses = list(zip(cuts, cuts[1:]))
 
     def clause_of(self, offset: int) -> tuple[int, int]:
@@ -230,11 +234,37 @@ class Story:
         self.found = found
         self._views: dict[int, SentenceView] = {}
         self._about: dict[int, str | None] = {}
+        self._people = self._people_count(found)
+        self._boundaries: list[list[re.Match]] | None = None  # clause boundaries of every sentence
+
+    @staticmethod
+    def _people_count(found: Found) -> tuple[int, int]:
+        return found.count("organization"), found.count("person")
+
+    @classmethod
+    def of(cls, article: Article, found: Found) -> Story:
+        """The story of ``article``, shared by the story extractors that read it one after another.
+
+        What a Story caches (sentence views, whom each sentence is about) is
+        read from the organizations and persons found, which no story extractor
+        adds to; sharing it builds each view once per article instead of once
+        per extractor. A new one is made for another article or Found, or when
+        organizations or persons were added since.
+        """
+        global _last_story
+        story = _last_story
+        if story is None or story.article is not article or story.found is not found \
+                or story._people != cls._people_count(found):
+            story = _last_story = cls(article, found)
+        return story
 
     def view(self, index: int) -> SentenceView:
         v = self._views.get(index)
         if v is None:
-            v = self._views[index] = SentenceView(self.article, index, self.found)
+            if self._boundaries is None:  # one scan of the article: most sentences get a view
+                self._boundaries = rules().grammar.clause_boundaries.finditer_each(
+                    [s.text for s in self.article.sentences])
+            v = self._views[index] = SentenceView(self.article, index, self.found, self._boundaries[index])
         return v
 
     def about(self, index: int) -> str | None:
@@ -268,10 +298,13 @@ class Story:
         return v.subject_before(offset, types or rules().grammar.company_types) or self.about(index)
 
     def dates_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.found.of("date") if start <= m.start < end and m.value is not None]
+        return [m for m in self.found.starting_in(start, end, "date") if m.value is not None]
 
     def durations_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.found.of("duration") if start <= m.start < end and m.value is not None]
+        return [m for m in self.found.starting_in(start, end, "duration") if m.value is not None]
+
+
+_last_story: Story | None = None  # see Story.of
 
 
 # ---------------------------------------------------------------- incidents
@@ -313,11 +346,12 @@ def owner(story: Story, index: int, start: int, end: int) -> tuple[str | None, s
 
 def extract_incidents(article: Article, found: Found) -> list[Mention]:
     r = rules()
-    story = Story(article, found)
+    story = Story.of(article, found)
     mentions = []
+    cues = r.cues.finditer_each([s.text for s in article.sentences])
     for index, sentence in enumerate(article.sentences):
-        for match in r.any_type.finditer(sentence.text):
-            rule = next(t for i, t in enumerate(r.types) if match.group(f"t{i}") is not None)
+        for match in cues[index]:
+            rule = r.types[matched_rule(match)]
             after = sentence.text[match.end():]
             if r.not_after.search(after):
                 continue
@@ -349,7 +383,7 @@ def occurrence_date(story: Story, index: int, start: int) -> str | None:
 # ---------------------------------------------------------------- figures
 def extract_figures(article: Article, found: Found) -> list[Mention]:
     r = rules()
-    story = Story(article, found)
+    story = Story.of(article, found)
     incident_orgs = {m.value for m in found.of(KIND)}
     mentions = []
     body = article.body

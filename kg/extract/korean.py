@@ -1,6 +1,7 @@
 """Korean word boundaries: where a name ends and its particles (josa) begin."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kg.resources import load_resource
@@ -15,11 +16,12 @@ def particles_longest_first() -> tuple[str, ...]:
     return tuple(sorted(set(load_resource("grammar")["particles"]), key=len, reverse=True))
 
 
+_HANGUL_RUN = re.compile("[가-힣]*")
+
+
 def hangul_run_end(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and is_hangul(text[end]):
-        end += 1
-    return end
+    """Where the run of Hangul syllables that starts at ``start`` ends."""
+    return _HANGUL_RUN.match(text, start).end() if start < len(text) else start
 
 
 def ends_word(text: str, end: int) -> bool:

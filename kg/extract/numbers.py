@@ -23,13 +23,16 @@ its symbol for data sizes and percentages: 명, 대, 종, 건, 개, 곳, GB, %),
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from decimal import Decimal
 
 from kg.extract.korean import ends_word, strip_particles
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import ResourceError, compile_pattern, load_resource, require
+from kg.resources.scanner import Scanner
 
 RESOURCE = "numbers"
 MONEY, QUANTITY = "money", "quantity"
@@ -40,6 +43,7 @@ _TOKEN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[·,]))([가-힣A-Za-z][가-힣A-Za-z
 @dataclass(frozen=True)
 class NumberRules:
     pattern: re.Pattern
+    figures: Scanner  # pattern's matches, found quickly
     large: dict
     small: dict
     counters: dict  # counter as written -> unit
@@ -105,7 +109,8 @@ def prepare_numbers(data: dict) -> NumberRules:
         rf"(?:(?P<infix>{_alt(infix)})?\s?(?P<counter>{_alt(list(counters) + currency)}))?"
         rf"(?:\s?(?P<post>{_alt(after)}))?")
     return NumberRules(
-        pattern=pattern, large=large, small=small, counters=counters, currency=frozenset(currency),
+        pattern=pattern, figures=Scanner(pattern), large=large, small=small, counters=counters,
+        currency=frozenset(currency),
         money_endings=tuple(sorted(money["endings"], key=len, reverse=True)),
         per={str(k): str(v) for k, v in money["per"].items()},
         bare_units=frozenset(bare["units"]), other_currencies=tuple(bare["other_currencies"]),
@@ -130,6 +135,8 @@ def parse_korean_number(text: str, r: NumberRules | None = None) -> tuple[Decima
         _GROUP = re.compile(rf"({_NUM})({_alt(r.small)})?({_alt(r.large)})?\s?")
     total, last_large, pos, previous = Decimal(0), None, 0, None
     text = text.strip()
+    if text.isdecimal():  # digits only, the most common figure: what the loop below would read
+        return Decimal(text), None
     while pos < len(text):
         m = _GROUP.match(text, pos)
         if not m or m.end() == pos:
@@ -178,59 +185,73 @@ def _word_ends(r: NumberRules, text: str, end: int, extra=()) -> bool:
     return any(text.startswith(e, end) and ends_word(text, end + len(e)) for e in extra)
 
 
-def find_figures(text: str, r: NumberRules | None = None) -> list[tuple[int, int, str, object, dict]]:
-    """(start, end, kind, value, attrs) for each figure in ``text``."""
+def find_figures(text: str, r: NumberRules | None = None,
+                 matches: list[re.Match] | None = None) -> list[tuple[int, int, str, object, dict]]:
+    """(start, end, kind, value, attrs) for each figure in ``text``.
+
+    ``matches``: the pattern's matches in ``text`` where already found (Scanner.finditer_each).
+    """
     r = r or rules()
     out = []
-    for m in r.pattern.finditer(text):
-        num, counter = m.group("num").strip(), m.group("counter")
+    for m in r.figures.finditer(text) if matches is None else matches:
+        pre, num, infix, counter, post = m.group("pre", "num", "infix", "counter", "post")
+        num = num.strip()
+        if not counter and (infix or not any(unit in num for unit in r.bare_units)):
+            continue  # neither a counter nor a bare amount of money (below): a number only
         parsed = parse_korean_number(num, r)
         if parsed is None:
             continue
         value, last_large = parsed
-        start = m.start("pre") if m.group("pre") else m.start("num")
-        end = m.end("post") if m.group("post") else (m.end("counter") if counter else m.start("num") + len(num))
-        qualifier = (r.after.get(m.group("post")) if m.group("post") else None) or \
-                    (r.infix.get(m.group("infix")) if m.group("infix") else None) or \
-                    (r.before.get(m.group("pre")) if m.group("pre") else None)
-        measured = _measured(r, text, start)
+        start = m.start("pre") if pre else m.start("num")
+        end = m.end("post") if post else (m.end("counter") if counter else m.start("num") + len(num))
+        qualifier = (r.after.get(post) if post else None) or \
+                    (r.infix.get(infix) if infix else None) or \
+                    (r.before.get(pre) if pre else None)
+        # the noun measured (_measured) is read only for a figure that is kept
         if counter in r.currency:
-            if not _word_ends(r, text, m.end("counter"), r.money_endings) and not m.group("post"):
+            if not _word_ends(r, text, m.end("counter"), r.money_endings) and not post:
                 continue
             before = text[:start].rstrip()
             per = next((v for k, v in r.per.items() if before.endswith(k) and
                         (len(before) == len(k) or not "가" <= before[-len(k) - 1] <= "힣")), None)
             out.append((start, end, MONEY, _whole(value), {"currency": "KRW", "qualifier": qualifier,
-                                                           "per": per, "measured": measured}))
+                                                           "per": per, "measured": _measured(r, text, start)}))
         elif counter:
             unit = r.counters[counter]
-            if counter[-1] >= "가" and not m.group("post") and not _word_ends(r, text, m.end("counter")):
+            if counter[-1] >= "가" and not post and not _word_ends(r, text, m.end("counter")):
                 continue
             rest = text[m.end("counter"):].lstrip()
-            if any(rest.startswith(w) for w in r.not_after.get(counter, ())) or rest[:1].isdigit():
+            if rest.startswith(r.not_after.get(counter, ())) or rest[:1].isdigit():
                 continue
             out.append((start, end, QUANTITY, _whole(value), {"unit": unit, "qualifier": qualifier,
-                                                              "measured": measured}))
-        elif last_large in r.bare_units and not m.group("infix"):
+                                                              "measured": _measured(r, text, start)}))
+        elif last_large in r.bare_units and not infix:
             end = m.start("num") + len(num)
             rest = text[end:].lstrip()
             if rest[:1].isdigit() or any(rest.startswith(c) for c in r.other_currencies):
                 continue
             if not _word_ends(r, text, end, r.money_endings):
                 continue
-            out.append((m.start("pre") if m.group("pre") else m.start("num"), end, MONEY, _whole(value),
-                        {"currency": "KRW", "qualifier": qualifier, "measured": measured, "bare": True}))
+            out.append((m.start("pre") if pre else m.start("num"), end, MONEY, _whole(value),
+                        {"currency": "KRW", "qualifier": qualifier, "measured": _measured(r, text, start),
+                         "bare": True}))
     return out
 
 
 def extract_numbers(article: Article, found: Found) -> list[Mention]:
     r = rules()
-    taken = [(m.start, m.end) for m in found.of("date", "duration")]
+    dates = found.of("date", "duration")
+    date_starts = [m.start for m in dates]
+    date_reach = list(accumulate((m.end for m in dates), max))  # the furthest end of the dates so far
     mentions = []
-    for s in article.sentences:
-        for start, end, kind, value, attrs in find_figures(s.text, r):
+    matches = r.figures.finditer_each([s.text for s in article.sentences])
+    for s, found in zip(article.sentences, matches):
+        if not found:
+            continue
+        for start, end, kind, value, attrs in find_figures(s.text, r, found):
             start, end = s.start + start, s.start + end
-            if any(a < end and start < b for a, b in taken):
+            before_end = bisect_left(date_starts, end)  # dates[:before_end] start before the figure ends
+            if before_end and date_reach[before_end - 1] > start:  # ... and one of them ends after it starts
                 continue
             rule = "numbers:" + ("money-bare" if attrs.get("bare") else "money-won" if kind == MONEY else "counts")
             mentions.append(Mention(kind, start, end, article.body[start:end], value, rule, make_attrs(**attrs)))

@@ -13,6 +13,7 @@ from kg.extract.korean import ends_word, is_hangul, strip_particles
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import ResourceError, alternation, compile_pattern, load_resource, require
+from kg.resources.scanner import Scanner
 
 KIND = "organization"
 DISCOVERED_PREFIX = "~"
@@ -35,8 +36,11 @@ class Lexicon:
     known: re.Pattern
     discovered: re.Pattern  # any discovery suffix: a quick test before a word is looked at closely
     discovery_types: dict[str, tuple[str, str]]  # suffix -> (rule id, type)
+    suffixes_longest_first: tuple[str, ...]  # the keys of discovery_types
     not_a_name_prefix: frozenset
     not_organizations: frozenset
+    names: Scanner  # known's matches, found quickly
+    attrs: dict[str, tuple]  # key -> the attrs of a mention of that known organization
 
 
 def prepare_lexicon(data: dict) -> Lexicon:
@@ -62,8 +66,11 @@ def prepare_lexicon(data: dict) -> Lexicon:
     # An alias starts a word: KT inside SKT and 경찰청 inside 경기남부경찰청 are not mentions.
     known = compile_pattern("organizations", "aliases", rf"(?<![가-힣A-Za-z0-9])(?:{alternation(by_surface)})")
     discovered = compile_pattern("organizations", "discovery", f"(?:{alternation(discovery_types)})")
-    return Lexicon(entries, by_surface, known, discovered, discovery_types,
-                   frozenset(data.get("not_a_name_prefix") or ()), frozenset(data.get("not_organizations") or ()))
+    suffixes = tuple(sorted(discovery_types, key=len, reverse=True))
+    attrs = {key: make_attrs(name=entry.name, type=entry.type) for key, entry in entries.items()}
+    return Lexicon(entries, by_surface, known, discovered, discovery_types, suffixes,
+                   frozenset(data.get("not_a_name_prefix") or ()), frozenset(data.get("not_organizations") or ()),
+                   Scanner(known), attrs)
 
 
 def lexicon() -> Lexicon:
@@ -73,19 +80,20 @@ def lexicon() -> Lexicon:
 def extract_organizations(article: Article, found: Found | None = None) -> list[Mention]:
     lex = lexicon()
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    for sentence in article.sentences:
+    names = lex.names.finditer_each([s.text for s in article.sentences])
+    for sentence, found in zip(article.sentences, names):
         text = sentence.text
-        for match in lex.known.finditer(text):
+        taken: list[tuple[int, int]] = []  # known names of this sentence: no discovery overlaps one
+        for match in found:
             surface = match.group(0)
             if is_hangul(surface[-1]) and not ends_word(text, match.end()):
                 continue
             key = lex.by_surface[surface]
-            entry = lex.entries[key]
             start = sentence.start + match.start()
-            mentions.append(Mention(KIND, start, start + len(surface), surface, key, "lexicon",
-                                    make_attrs(name=entry.name, type=entry.type)))
+            mentions.append(Mention(KIND, start, start + len(surface), surface, key, "lexicon", lex.attrs[key]))
             taken.append((start, start + len(surface)))
+        if not lex.discovered.search(text):  # no word of the sentence has a discovery suffix
+            continue
         for match in _WORD.finditer(text):
             start = sentence.start + match.start()
             if not lex.discovered.search(match.group(0)) or any(s < start + len(match.group(0)) and start < e
@@ -107,7 +115,7 @@ def _discover(lex: Lexicon, word: str) -> tuple[str, str, str] | None:
     for stem in strip_particles(word):
         if len(stem) > 20 or stem in lex.by_surface or stem in lex.not_organizations:
             continue
-        for suffix in sorted(lex.discovery_types, key=len, reverse=True):
+        for suffix in lex.suffixes_longest_first:
             if stem.endswith(suffix):
                 prefix = stem[: -len(suffix)]
                 if prefix and prefix not in lex.not_a_name_prefix:

@@ -27,7 +27,8 @@ from kg.extract.incidents import Story
 from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
-from kg.resources import compile_pattern, load_resource, require
+from kg.resources import compile_pattern, load_resource, matched_rule, require
+from kg.resources.scanner import Scanner
 
 KIND = "remedy"
 
@@ -48,6 +49,7 @@ class RemedyRules:
     planned: re.Pattern
     eligibility: re.Pattern
     end_marker: re.Pattern
+    cues: Scanner  # any_rule's matches, found quickly
 
 
 def prepare_rules(data: dict) -> RemedyRules:
@@ -58,8 +60,8 @@ def prepare_rules(data: dict) -> RemedyRules:
         require(name, raw, ("id", "type", "pattern", "examples"), raw.get("id") if isinstance(raw, dict) else None)
         rules_.append(RemedyRule(raw["id"], raw["type"], compile_pattern(name, raw["id"], raw["pattern"])))
     any_rule = compile_pattern(name, "rules", "|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(rules_)))
-    return RemedyRules(tuple(rules_), any_rule, *(compile_pattern(name, k, data[k]) for k in
-                                                   ("not_after", "retroactive", "planned", "eligibility", "end_marker")))
+    checks = (compile_pattern(name, k, data[k]) for k in ("not_after", "retroactive", "planned", "eligibility", "end_marker"))
+    return RemedyRules(tuple(rules_), any_rule, *checks, Scanner(any_rule))
 
 
 def rules() -> RemedyRules:
@@ -68,12 +70,13 @@ def rules() -> RemedyRules:
 
 def extract_remedies(article: Article, found: Found) -> list[Mention]:
     r = rules()
-    story = Story(article, found)
+    story = Story.of(article, found)
     mentions = []
     seen: set = set()
+    cues = r.cues.finditer_each([s.text for s in article.sentences])
     for index, sentence in enumerate(article.sentences):
-        for match in r.any_rule.finditer(sentence.text):
-            rule = next(x for i, x in enumerate(r.rules) if match.group(f"r{i}") is not None)
+        for match in cues[index]:
+            rule = r.rules[matched_rule(match)]
             if r.not_after.search(sentence.text[match.end():match.end() + 12]):
                 continue
             start, end = sentence.start + match.start(), sentence.start + match.end()
@@ -126,7 +129,7 @@ def period(story: Story, index: int, start: int, end: int) -> dict:
         facts["eligibility"] = elig.group(0).strip()
     elif retro:
         facts["eligibility"] = clause[: start - cs].strip()
-    money = [m for m in story.found.of("money") if cs <= m.start < ce]
+    money = story.found.starting_in(cs, ce, "money")
     if money:
         m = _nearest(money, start)
         facts["amount"] = m.value

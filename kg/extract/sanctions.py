@@ -20,7 +20,8 @@ from kg.extract.incidents import Story, rules as incident_rules
 from kg.extract.temporal import closes_range, opens_range
 from kg.ingest import Article
 from kg.mention import Found, Mention, make_attrs
-from kg.resources import compile_pattern, load_resource, require
+from kg.resources import compile_pattern, load_resource, matched_rule, require
+from kg.resources.scanner import Scanner
 
 KIND = "sanction"
 
@@ -40,6 +41,7 @@ class SanctionRules:
     by_roles: frozenset
     by_from: re.Pattern
     target_particles: tuple[str, ...]
+    cues: Scanner  # any_rule's matches, found quickly
 
 
 def prepare_rules(data: dict) -> SanctionRules:
@@ -52,7 +54,7 @@ def prepare_rules(data: dict) -> SanctionRules:
     any_rule = compile_pattern(name, "rules", "|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(rules_)))
     return SanctionRules(tuple(rules_), any_rule, compile_pattern(name, "planned", data["planned"]),
                          frozenset(data["by_roles"]), compile_pattern(name, "by_from", data["by_from"]),
-                         tuple(sorted(data["target_particles"], key=len, reverse=True)))
+                         tuple(sorted(data["target_particles"], key=len, reverse=True)), Scanner(any_rule))
 
 
 def rules() -> SanctionRules:
@@ -62,12 +64,13 @@ def rules() -> SanctionRules:
 def extract_sanctions(article: Article, found: Found) -> list[Mention]:
     r = rules()
     g = incident_rules().grammar
-    story = Story(article, found)
+    story = Story.of(article, found)
     body = article.body
     mentions = []
+    cues = r.cues.finditer_each([s.text for s in article.sentences])
     for index, sentence in enumerate(article.sentences):
-        for match in r.any_rule.finditer(sentence.text):
-            rule = next(x for i, x in enumerate(r.rules) if match.group(f"r{i}") is not None)
+        for match in cues[index]:
+            rule = r.rules[matched_rule(match)]
             start, end = sentence.start + match.start(), sentence.start + match.end()
             v = story.view(index)
             cs, ce = v.clause_of(start)
@@ -113,7 +116,8 @@ def last_company_before(story: Story, offset: int) -> str | None:
     companies = incident_rules().grammar.company_types
     para = next((p for p in story.article.paragraphs if p.start <= offset < p.end), None)
     lo = para.start if para else 0
-    found = [m for m in story.found.of("organization") if lo <= m.start < offset and (m.get("type") or "Company") in companies]
+    found = [m for m in story.found.starting_in(lo, offset, "organization")
+             if (m.get("type") or "Company") in companies]
     return found[-1].value if found else None
 
 

@@ -5,7 +5,8 @@ patterns' shape, the calendar arithmetic and the context that carries a year
 or a month from one expression to the next. It is a small rule engine in the
 manner of HeidelTime (patterns + normalization tables + rules joined by name),
 not a parser: every pattern is compiled once, and an article is read with a
-handful of regular-expression passes per sentence.
+handful of regular-expression passes, each one scan of the whole article
+(:meth:`kg.resources.scanner.Scanner.finditer_each`).
 
 Mentions
 --------
@@ -54,13 +55,14 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from typing import Iterator
 
 from kg.extract.korean import ends_word, is_hangul
 from kg.ingest import Article, Span
 from kg.mention import Found, Mention, make_attrs
 from kg.resources import ResourceError, alternation, compile_pattern, load_resource, require
+from kg.resources.scanner import Scanner
 
 RESOURCE = "temporal"
 DATE, DURATION = "date", "duration"
@@ -78,6 +80,7 @@ class DayWord:
 @dataclass(frozen=True)
 class TemporalRules:
     passes: tuple[tuple[str, re.Pattern], ...]  # (rule id, pattern), in priority order
+    scanners: tuple[Scanner, ...]  # one per pass: its non-empty matches, found quickly
     year_words: dict
     year_prefix: dict
     month_words: dict
@@ -220,7 +223,8 @@ def prepare_temporal(data: dict) -> TemporalRules:
         c("vague", rf"{_H}(?P<vg>{_words(vague)})"),
     )
     return TemporalRules(
-        passes=passes, year_words={_squash(k): v for k, v in year_words.items()},
+        passes=passes, scanners=tuple(Scanner(pattern) for _rid, pattern in passes),
+        year_words={_squash(k): v for k, v in year_words.items()},
         year_prefix={_squash(k): v for k, v in year_prefix.items()},
         month_words={_squash(k): v for k, v in month_words.items()}, day_words=day_words,
         day_counts=day_counts, count_after=frozenset(count_after), count_anchor=tuple(rules["day_counts"].get("anchor") or ()),
@@ -232,8 +236,11 @@ def prepare_temporal(data: dict) -> TemporalRules:
         examples=tuple(examples))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _squash(word: str) -> str:
-    return re.sub(r"\s+", "", word)
+    return _SPACES.sub("", word)
 
 
 def rules() -> TemporalRules:
@@ -257,7 +264,10 @@ def add_months(year: int, month: int, offset: int) -> tuple[int, int]:
 
 
 def make_date(year: int, month: int, day: int) -> date | None:
-    if not (1 <= month <= 12) or not (1 <= day <= calendar.monthrange(year, month)[1]):
+    """The date, or None where the calendar has none (2월 30일, or a year before 1 or after 9999, which an
+    article dated 0001-01-01 reaches with 지난 1일)."""
+    if not (MINYEAR <= year <= MAXYEAR) or not (1 <= month <= 12) \
+            or not (1 <= day <= calendar.monthrange(year, month)[1]):
         return None
     return date(year, month, day)
 
@@ -294,12 +304,14 @@ def day_value(d: date | None, anchor: date, basis: str, modifier: str | None = N
 
 
 def month_value(year: int, month: int, anchor: date, basis: str, modifier: str | None = None) -> Value:
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not MINYEAR <= year <= MAXYEAR:
         return Value(None, None, None, None, modifier)
     return Value(f"{year:04d}-{month:02d}", "month", anchor, basis, modifier)
 
 
 def year_value(year: int, anchor: date, basis: str, modifier: str | None = None) -> Value:
+    if not MINYEAR <= year <= MAXYEAR:
+        return Value(None, None, None, None, modifier)
     return Value(f"{year:04d}", "year", anchor, basis, modifier)
 
 
@@ -365,17 +377,26 @@ def _word_end_ok(r: TemporalRules, text: str, end: int) -> bool:
     return any(rest.startswith(e) and ends_word(text, end + len(e)) for e in r.endings)
 
 
-def candidates(r: TemporalRules, text: str) -> list[Candidate]:
-    """Every pass's matches that end a word; overlaps are settled by position, then priority, then length."""
+def candidates(r: TemporalRules, text: str, matches: list[list[re.Match]] | None = None) -> list[Candidate]:
+    """Every pass's matches that end a word; overlaps are settled by position, then priority, then length.
+
+    ``matches``: each pass's matches in ``text`` where already found (Scanner.finditer_each).
+    """
+    if matches is None:
+        matches = [list(scanner.finditer(text)) for scanner in r.scanners]  # an empty match names nothing
     found = []
-    for priority, (rid, pattern) in enumerate(r.passes):
-        for m in pattern.finditer(text):
+    for priority, pass_matches in enumerate(matches):
+        if not pass_matches:
+            continue
+        rid, pattern = r.passes[priority]
+        is_date, has_part = rid == "date", "part" in pattern.groupindex
+        for m in pass_matches:
             start, end = m.start(), m.end()
-            if rid == "date" and not any(m.group(k) for k in _CORE):
+            if is_date and not any(m.group(*_CORE)):
                 continue
             while end > start and text[end - 1].isspace():
                 end -= 1
-            if "part" in pattern.groupindex and m.group("part"):
+            if has_part and m.group("part"):
                 if not _word_end_ok(r, text, end):
                     end = m.start("part")
                     while end > start and text[end - 1].isspace():
@@ -461,7 +482,7 @@ def resolve(r: TemporalRules, ctx: Context, text: str, cand: Candidate) -> list[
     if has_part:
         part_end = cand.end
     direction = _g(m, "dir")
-    y, yw, yp, mo, mo2, mw, d, d2 = (m.group(k) for k in ("y", "yw", "yp", "m", "m2", "mw", "d", "d2"))
+    y, yw, yp, mo, mo2, mw, d, d2 = m.group("y", "yw", "yp", "m", "m2", "mw", "d", "d2")
     year = int(y) if y else pub.year + r.year_words[_squash(yw)] if yw else pub.year + r.year_prefix[_squash(yp)] if yp else None
     basis = "absolute" if y else "publication"
     if mw:
@@ -576,9 +597,9 @@ def link_periods(r: TemporalRules, text: str, pieces: list[Piece]) -> None:
     for p in dates:
         after = text[p.end:p.end + 3].lstrip()
         if "role" not in p.attrs or p.attrs.get("role") is None:
-            if any(after.startswith(w) for w in r.range_open):
+            if after.startswith(r.range_open):
                 p.attrs["role"] = "start"
-            elif any(text[p.end:p.end + 4].lstrip().startswith(w) for w in r.range_close):
+            elif text[p.end:p.end + 4].lstrip().startswith(r.range_close):
                 p.attrs["role"] = "end"
     for a, b in zip(dates, dates[1:]):
         if a.attrs.get("range") or b.attrs.get("range"):
@@ -596,12 +617,16 @@ def tag_sentences(body: str, paragraphs: list[list[Span]], published: date) -> l
     r = rules()
     ctx = Context(published)
     out: list[Mention] = []
+    texts = [s.text for sentences in paragraphs for s in sentences]
+    # one scan of the article per pass, then each sentence's matches of every pass
+    by_sentence = iter(zip(*(scanner.finditer_each(texts) for scanner in r.scanners)))
     for sentences in paragraphs:
         ctx.new_paragraph()
         for s in sentences:
             ctx.new_sentence()
             text = s.text
-            pieces = [p for cand in candidates(r, text) for p in resolve(r, ctx, text, cand)]
+            matches = next(by_sentence)
+            pieces = [p for cand in candidates(r, text, matches) for p in resolve(r, ctx, text, cand)]
             link_periods(r, text, pieces)
             for p in pieces:
                 start, end = s.start + p.start, s.start + p.end

@@ -56,6 +56,15 @@ def alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def matched_rule(match: re.Match) -> int:
+    """Which rule matched, in a pattern joined from rules as ``(?P<r0>...)|(?P<r1>...)|...``.
+
+    The rule's own group is the outermost, so the last to close: ``lastgroup``
+    names it without testing each group.
+    """
+    return int(match.lastgroup[1:])
+
+
 @lru_cache(maxsize=None)
 def load_resource(name: str, prepare: Callable[[Any], Any] | None = None) -> Any:
     """The named resource, checked and compiled by ``prepare`` (the engine's own function); loaded once."""
