@@ -1,18 +1,18 @@
 """The pipeline: paths -> articles -> mentions -> one graph. Bad files are skipped with a reason.
 
-Reading and extraction are per article, so they run in worker processes
-(``jobs``) and are cached by file content (:mod:`kg.cache`); results are put
-back in file order before anything else happens, so the graph does not depend
-on ``jobs`` or on the cache. Graph assembly needs every article and runs in
-this process.
+Reading, extraction and rendering an article's own nodes (:mod:`kg.render`)
+are per article, so they run in worker processes (``jobs``) and are cached by
+file content (:mod:`kg.cache`); digests are put back in file order before
+anything else happens, so the graph does not depend on ``jobs`` or on the
+cache. Resolving the story across articles needs every article and runs in
+this process (:func:`kg.graph.assemble_digests`).
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
-import signal
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +20,15 @@ from typing import Callable, Iterable, Iterator
 
 from kg.cache import FactsCache
 from kg.extract import extract_article
-from kg.graph import ArticleFacts, KnowledgeGraph, assemble
+from kg.graph import ArticleFacts, KnowledgeGraph, assemble_digests, ignore_sigint
 from kg.iris import Iris
+from kg.render import ArticleDigest, RenderStore, render_article
 from kg.ingest import ArticleError, iter_article_paths, parse_article, read_article_bytes
 from kg.vocab import DEFAULT_BASE_IRI
 
 _EXTRACT_DIR = os.path.join("kg", "extract") + os.sep
 _CHUNK = 32  # files per task sent to a worker
+STORIES = "story"  # beside the render files in the cache: each article's story lines (kg.graph.cached_stories)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class BuildResult:
 
     @property
     def articles(self):
+        """Every article built (read again from its file; the build keeps only digests)."""
         return [f.article for f in self.kg.articles]
 
 
@@ -78,60 +81,60 @@ def default_jobs() -> int:
 
 def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
           progress: Progress | None = None, jobs: int = 1, cache: FactsCache | None = None) -> BuildResult:
-    """Read, extract and assemble every article under ``paths``.
+    """Read, extract, render and assemble every article under ``paths``.
 
-    ``jobs`` worker processes read and extract (1: in this process);
-    ``cache`` re-uses what earlier builds extracted from files with the same content.
+    ``jobs`` worker processes read, extract and render (1: in this process);
+    ``cache`` re-uses what earlier builds extracted and rendered from files with the same content.
+    Without a cache, renders go to a temporary folder that lives as long as the graph.
     """
-    facts, skipped, stats = collect(paths, progress=progress, jobs=jobs, cache=cache)
-    # Assembly makes millions of objects; the collector's full passes over them (and over the
-    # articles, which live to the end) cost ~20% at 1,000 articles and grow faster than linearly.
-    gc.freeze()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        kg = assemble_or_skip(facts, base_iri, skipped)
-    finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+    iris = Iris(base_iri)  # a bad base IRI is the user's error, not an article's
+    keep = None
+    if cache is not None:
+        store = cache.renders(iris.base)
+    else:
+        keep = tempfile.TemporaryDirectory(prefix="kg-render-")
+        store = RenderStore(keep.name, iris.base)
+    digests, skipped, stats = collect(paths, store, progress=progress, jobs=jobs, cache=cache)
+    kg = assemble_or_skip(digests, iris, skipped, jobs=jobs,
+                          story_cache=store.folder / STORIES if cache is not None else None)
+    kg._keep = keep
     result = BuildResult(kg, skipped, stats=stats)
     if cache is not None:
         cache.prune()
     return result
 
 
-def assemble_or_skip(facts: list[ArticleFacts], base_iri: str, skipped: list[Skip]) -> KnowledgeGraph:
-    """``assemble(facts)``; if mapping fails, the articles that fail alone are skipped and the rest assembled.
+def assemble_or_skip(digests: list[ArticleDigest], iris: Iris, skipped: list[Skip], jobs: int = 1,
+                     story_cache: Path | None = None) -> KnowledgeGraph:
+    """``assemble_digests(digests)``; if the story cannot be mapped, the articles that fail alone are skipped.
 
-    Costs nothing when every article maps; after a failure each article is mapped on its own once to find
-    the culprits (a bad IRI from a strange name, a mapper bug), so one article cannot stop the build.
+    Costs nothing when every article maps; after a failure each article is assembled on its own once to
+    find the culprits (a bad IRI from a strange name, a mapper bug), so one article cannot stop the build.
     """
-    Iris(base_iri)  # a bad base IRI is the user's error, not an article's
     try:
-        return assemble(facts, base_iri)
+        return assemble_digests(digests, iris, jobs, story_cache)
     except Exception:
         pass
     good = []
-    for f in facts:
+    for d in digests:
         try:
-            assemble([f], base_iri)
+            assemble_digests([d], iris)
         except Exception as err:
-            skipped.append(Skip(f.article.path, f"could not be mapped to RDF ({_where(err)}): {_describe(err)}"))
+            skipped.append(Skip(d.path, f"could not be mapped to RDF ({_where(err)}): {_describe(err)}"))
         else:
-            good.append(f)
-    return assemble(good, base_iri)
+            good.append(d)
+    return assemble_digests(good, iris)
 
 
-def collect(paths: Iterable[str | os.PathLike], progress: Progress | None = None, jobs: int = 1,
-            cache: FactsCache | None = None) -> tuple[list[ArticleFacts], list[Skip], BuildStats]:
-    """Every readable article's facts (sorted by article id), the files skipped, and counts."""
+def collect(paths: Iterable[str | os.PathLike], store: RenderStore, progress: Progress | None = None, jobs: int = 1,
+            cache: FactsCache | None = None) -> tuple[list[ArticleDigest], list[Skip], BuildStats]:
+    """Every readable article's digest (sorted by article id; renders in ``store``), the files skipped, counts."""
     files = [str(p) for p in iter_article_paths(paths)]
     stats = BuildStats(files=len(files), jobs=max(1, jobs))
     skipped: list[Skip] = []
-    facts: list[ArticleFacts] = []
-    by_id: dict[str, ArticleFacts] = {}
-    for n, (path, outcome, was_cached) in enumerate(_outcomes(files, jobs, cache), start=1):
+    digests: list[ArticleDigest] = []
+    by_id: dict[str, ArticleDigest] = {}
+    for n, (path, outcome, was_cached) in enumerate(_outcomes(files, jobs, cache, store), start=1):
         if progress:
             progress(n, len(files), path)
         if isinstance(outcome, Skip):
@@ -141,33 +144,32 @@ def collect(paths: Iterable[str | os.PathLike], progress: Progress | None = None
             stats.cached += 1
         else:
             stats.extracted += 1
-        article = outcome.article
-        first = by_id.get(article.id)
+        first = by_id.get(outcome.id)
         if first is not None:
-            same = first.article.content_hash == article.content_hash
-            skipped.append(Skip(path, f"duplicate id {article.id!r}: "
-                                + ("same content as " if same else "different content from ") + first.article.path))
+            same = first.content_hash == outcome.content_hash
+            skipped.append(Skip(path, f"duplicate id {outcome.id!r}: "
+                                + ("same content as " if same else "different content from ") + first.path))
             continue
-        by_id[article.id] = outcome
-        facts.append(outcome)
-    facts.sort(key=lambda f: f.article.id)
-    return facts, skipped, stats
+        by_id[outcome.id] = outcome
+        digests.append(outcome)
+    digests.sort(key=lambda d: d.id)
+    return digests, skipped, stats
 
 
-Outcome = tuple[str, "ArticleFacts | Skip", bool]
+Outcome = tuple[str, "ArticleDigest | Skip", bool]
 
 
-def _outcomes(files: list[str], jobs: int, cache: FactsCache | None) -> Iterator[Outcome]:
-    """(path, facts or skip, came from cache) for every file, in the order of ``files``."""
+def _outcomes(files: list[str], jobs: int, cache: FactsCache | None, store: RenderStore) -> Iterator[Outcome]:
+    """(path, digest or skip, came from cache) for every file, in the order of ``files``."""
     if jobs <= 1 or len(files) <= _CHUNK:
         for path in files:
-            yield process_file(path, cache)
+            yield process_file(path, cache, store)
         return
     chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = context.Pool(min(jobs, len(chunks)), initializer=_ignore_sigint)
+    pool = context.Pool(min(jobs, len(chunks)), initializer=ignore_sigint)
     try:
-        for results in pool.imap(_process_chunk, [(chunk, cache) for chunk in chunks]):
+        for results in pool.imap(_process_chunk, [(chunk, cache, store) for chunk in chunks]):
             yield from results
         pool.close()
     except BaseException:
@@ -177,41 +179,82 @@ def _outcomes(files: list[str], jobs: int, cache: FactsCache | None) -> Iterator
         pool.join()
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _process_chunk(task: tuple[list[str], FactsCache | None, RenderStore]) -> list[Outcome]:
+    chunk, cache, store = task
+    return [process_file(path, cache, store) for path in chunk]
 
 
-def _process_chunk(task: tuple[list[str], FactsCache | None]) -> list[Outcome]:
-    chunk, cache = task
-    return [process_file(path, cache) for path in chunk]
-
-
-def process_file(path: str, cache: FactsCache | None = None) -> Outcome:
-    """Read and extract one file (or take it from the cache); never raises for a bad file."""
+def process_file(path: str, cache: FactsCache | None, store: RenderStore) -> Outcome:
+    """Read, extract and render one file (or take it from the cache); never raises for a bad file."""
     try:
         data = read_article_bytes(Path(path))
     except ArticleError as err:
         return path, Skip(err.path, err.problem), False
     content_hash = hashlib.sha256(data).hexdigest()
     if cache is not None:
-        hit = cache.get(content_hash, path)
-        if hit is not None:
-            return path, hit, True
+        rendered = store.get(content_hash, path)
+        if rendered is not None:
+            return path, rendered, True
+    facts = cache.get(content_hash, path) if cache is not None else None
+    was_cached = facts is not None
+    if facts is None:
+        facts = extract_file(data, path, cache)
+        if isinstance(facts, Skip):
+            return path, facts, False
+    return path, render_or_skip(facts, store), was_cached
+
+
+def render_or_skip(facts: ArticleFacts, store: RenderStore) -> "ArticleDigest | Skip":
+    """Render one article's own nodes into ``store``; a mapper bug or a strange name costs that article."""
+    path = facts.article.path
+    try:
+        return store.put(*render_article(facts, Iris(store.base_iri)))
+    except OSError as err:
+        return Skip(path, f"could not write its render file: {_describe(err)}")
+    except Exception as err:
+        return Skip(path, f"could not be mapped to RDF ({_where(err)}): {_describe(err)}")
+
+
+def assemble_facts(facts: list[ArticleFacts], base_iri: str, skipped: list[Skip]) -> KnowledgeGraph:
+    """What :func:`build` does with articles extracted in this process: render each (an article that cannot
+    be mapped is added to ``skipped``) into a temporary folder, then assemble."""
+    iris = Iris(base_iri)
+    keep = tempfile.TemporaryDirectory(prefix="kg-render-")
+    store = RenderStore(keep.name, iris.base)
+    digests = []
+    for f in facts:
+        outcome = render_or_skip(f, store)
+        (skipped if isinstance(outcome, Skip) else digests).append(outcome)
+    kg = assemble_or_skip(digests, iris, skipped)
+    kg._keep = keep
+    return kg
+
+
+def extract_file(data: bytes, path: str, cache: FactsCache | None) -> "ArticleFacts | Skip":
+    """Parse and extract one file's bytes; a bad file or an extractor bug gives a Skip with its reason."""
     try:
         article = parse_article(data, path)
     except ArticleError as err:
-        return path, Skip(err.path, err.problem), False
+        return Skip(err.path, err.problem)
     except Exception as err:  # a bug in the reader must not stop the build
-        return path, Skip(path, f"could not be read ({_where(err)}: {_describe(err)})"), False
+        return Skip(path, f"could not be read ({_where(err)}: {_describe(err)})")
     try:
         mentions = tuple(extract_article(article))
     except Exception as err:  # a bug in one extractor costs one article, with its reason
-        return path, Skip(path, f"extractor failed ({_where(err)}): {_describe(err)}"), False
+        return Skip(path, f"extractor failed ({_where(err)}): {_describe(err)}")
     facts = ArticleFacts(article, mentions)
     if cache is not None:
         cache.put(facts)
-    return path, facts, False
+    return facts
+
+
+def load_facts(digest: ArticleDigest) -> ArticleFacts:
+    """An article's facts, read and extracted again from its file (the build keeps only its digest)."""
+    data = read_article_bytes(Path(digest.path))
+    facts = extract_file(data, digest.path, None)
+    if isinstance(facts, Skip):
+        raise ArticleError(facts.path, facts.problem)
+    return facts
 
 
 def _describe(err: BaseException) -> str:

@@ -9,6 +9,10 @@ of the reader and the extractors (``kg/ingest.py``, ``kg/mention.py``,
 fingerprint, a fresh folder, and every article is extracted again; the old
 folder is removed after the next complete build.
 
+Rendered articles (:mod:`kg.render`) live beside them, under
+``renders/<render fingerprint>/``: the fingerprint adds the mapping's source,
+so a changed mapping re-renders without re-extracting.
+
 Every entry is written to a temporary file and moved into place
 (``os.replace``), so a build killed at any moment leaves only whole entries
 (plus ``*.part`` leftovers, which are ignored and cleared later). An entry that
@@ -29,6 +33,7 @@ from pathlib import Path
 from kg.graph import ArticleFacts
 
 CACHE_DIRNAME = ".kg-cache"
+RENDERS = "renders"  # CACHE_DIR/<fingerprint>/renders/<render fingerprint>/: see kg.render
 _PACKAGE = Path(__file__).resolve().parent
 _CODE = ("ingest.py", "mention.py", "extract/*.py")
 _STALE_PART_SECONDS = 3600
@@ -102,16 +107,27 @@ class FactsCache:
             if not isinstance(err, OSError):  # a full disk only costs a re-extraction; Ctrl-C stops
                 raise
 
+    def renders(self, base_iri: str):
+        """Where this cache keeps rendered articles (:class:`kg.render.RenderStore`) for ``base_iri``."""
+        from kg.render import RenderStore, render_code_fingerprint
+        return RenderStore(self.folder / RENDERS / render_code_fingerprint(), base_iri)
+
     def prune(self) -> None:
         """Remove folders of other fingerprints and temporary files left by killed builds."""
         if not self.root.is_dir():
             return
+        from kg.render import render_code_fingerprint
+        if (self.folder / RENDERS).is_dir():
+            for child in (self.folder / RENDERS).iterdir():
+                if child.is_dir() and child.name != render_code_fingerprint():
+                    shutil.rmtree(child, ignore_errors=True)
         for child in self.root.iterdir():
             if child.is_dir() and child.name != self.fingerprint and len(child.name) == 16:
                 shutil.rmtree(child, ignore_errors=True)
         if self.folder.is_dir():
             cutoff = time.time() - _STALE_PART_SECONDS
-            for part in self.folder.glob("*/.*.part"):
+            for part in [*self.folder.glob("*/.*.part"), *self.folder.glob(f"{RENDERS}/*/*/.*.part"),
+                         *self.folder.glob(f"{RENDERS}/*/*/*/.*.part")]:
                 try:
                     if part.stat().st_mtime < cutoff:
                         part.unlink()

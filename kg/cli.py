@@ -63,7 +63,7 @@ class Progress:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
-    from kg.export import FORMATS
+    from kg.export import FORMATS, ExportError, write_all
 
     formats = _parse_formats(args.formats, FORMATS)
     started = time.monotonic()
@@ -83,20 +83,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     for skip in result.skipped:
         print(f"skipped {skip}", file=sys.stderr)
-    if not result.kg.articles:
+    if not result.kg.digests:
         print("kg build: no article could be read; nothing written", file=sys.stderr)
         return EXIT_FAILURE
     if args.strict and result.skipped:
         print(f"kg build: --strict and {len(result.skipped)} file(s) skipped; nothing written", file=sys.stderr)
         return EXIT_FAILURE
     out = Path(args.out)
-    written = [FORMATS[name](result.kg, out) for name in formats]
+    try:
+        written = write_all(result.kg, out, formats, jobs=args.jobs or default_jobs())
+    except ExportError as err:
+        print(f"kg build: could not write the exports: {err}", file=sys.stderr)
+        return EXIT_FAILURE
     if not args.quiet:
         elapsed = time.monotonic() - started
         stats = result.stats
-        print(f"read {len(result.kg.articles)} articles ({stats.extracted} extracted, {stats.cached} from the cache, "
+        print(f"read {len(result.kg.digests)} articles ({stats.extracted} extracted, {stats.cached} from the cache, "
               f"{stats.jobs} job(s)), skipped {len(result.skipped)}; "
-              f"wrote {result.kg.node_count} nodes, {len(result.kg.triples)} triples in {elapsed:.1f} s:")
+              f"wrote {result.kg.node_count} nodes, {result.kg.triple_count} triples in {elapsed:.1f} s:")
         for path in written:
             print(f"  {path}")
     return EXIT_SKIPPED if result.skipped else EXIT_OK

@@ -1,24 +1,39 @@
 """Assemble the articles' facts into one graph: nodes merged across articles, counts over the whole.
 
-Mapping an article needs to know which cross-article node its mentions
-belong to (an incident told by twenty articles is one node); the assembler
-decides that first, then maps every article, then adds what only the whole
-build knows (how many articles support a node).
+Each article's own nodes (its sentences, dates, figures) were rendered where it
+was extracted (:mod:`kg.render`). What is left needs every article: the story
+resolver decides which incident, remedy, sanction, event and figure node each
+story mention belongs to (an incident told by twenty articles is one node);
+the story mentions are mapped with it; the lines about shared nodes
+(organizations, persons, story nodes) are merged; and ``tikg:supportCount``
+says how many articles support each merged node.
+
+The graph is held as N-Triples text (``shared_nt``) plus the render files, in
+one deterministic order: the shared nodes' lines sorted, then each article's
+own lines, articles by id. Every export follows that order.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import signal
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Triple
 
 from kg.ingest import Article
 from kg.iris import Iris
-from kg.mapping import ArticleContext, Resolver, triples_for_article
+from kg.mapping import ArticleContext, Resolver, story_triples, triples_for_article
 from kg.mention import Mention
-from kg.vocab import PROV, TIKG, XSD, DEFAULT_BASE_IRI
+from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
+from kg.vocab import PROV, TIKG, DEFAULT_BASE_IRI
 
 
 @dataclass(frozen=True)
@@ -32,13 +47,61 @@ class ArticleFacts:
 @dataclass
 class KnowledgeGraph:
     iris: Iris
-    articles: list[ArticleFacts]
+    digests: list[ArticleDigest]  # sorted by article id
     resolver: Resolver
-    triples: list[Triple] = field(default_factory=list)  # the merged graph, sorted
+    story: dict[str, tuple[int, int]] = field(default_factory=dict)  # article id -> its story lines in _spool
+    shared_nt: bytes = b""  # sorted lines about nodes that are not one article's own, support counts included
+    support_nt: bytes = b""  # the tikg:supportCount lines (TriG's default graph)
+    _keep: object = field(default=None, repr=False)  # a temporary render folder that must outlive the graph
+    _spool: object = field(default=None, repr=False)  # a temporary file of the articles' story lines
+
+    def story_nt(self, digest: ArticleDigest) -> bytes:
+        """The N-Triples lines of one article's story mentions (its part of TriG)."""
+        offset, size = self.story.get(digest.id, (0, 0))
+        if not size:
+            return b""
+        self._spool.flush()
+        return os.pread(self._spool.fileno(), size, offset)  # no shared file position (forked writers)
+
+    # -- sizes without reading the render files
+    @property
+    def triple_count(self) -> int:
+        return self.shared_nt.count(b"\n") + sum(d.local_triples for d in self.digests)
+
+    @property
+    def node_count(self) -> int:
+        shared = {line.split(b" ", 1)[0] for line in self.shared_nt.splitlines()}
+        return len(shared) + sum(d.local_subjects for d in self.digests)
+
+    # -- the whole graph, for the Python API, SHACL and tests (it reads every render file)
+    @cached_property
+    def triples(self) -> list[Triple]:
+        """Every triple, sorted by N-Triples text."""
+        return sorted(parse_nt(b"".join(self.nt_chunks())), key=sort_key)
+
+    def nt_chunks(self) -> Iterator[bytes]:
+        """The graph as N-Triples, in export order."""
+        yield self.shared_nt
+        for d in self.digests:
+            yield d.section("nt")
+
+    @cached_property
+    def articles(self) -> list[ArticleFacts]:
+        """Every article with its mentions, read again from its file (the build keeps only digests)."""
+        from kg.build import load_facts
+        return [load_facts(d) for d in self.digests]
 
     def article_triples(self, facts: ArticleFacts) -> Iterator[Triple]:
         """What one article contributes (its named graph in TriG)."""
-        return triples_for_article(ArticleContext(facts.article, self.iris, self.resolver), list(facts.mentions))
+        ctx = ArticleContext(facts.article, self.iris, self.resolver)
+        return (Triple(*t) for t in triples_for_article(ctx, list(facts.mentions)))
+
+    def view_graph(self) -> "ViewGraph":
+        """What the views read, without the mention and sentence nodes they do not show (see kg.render)."""
+        if self.__dict__.get("_view_graph") is None:
+            data = self.shared_nt + b"".join(d.view_nt for d in self.digests)
+            self.__dict__["_view_graph"] = ViewGraph(parse_nt(data), self.iris)
+        return self.__dict__["_view_graph"]
 
     def store(self) -> ox.Store:
         store = ox.Store()
@@ -52,37 +115,145 @@ class KnowledgeGraph:
         graph = rdflib.Graph()
         for prefix, iri in prefixes(self.iris.base).items():
             graph.bind(prefix, iri)
-        data = ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES)
-        graph.parse(data=data.decode("utf-8"), format="nt")
+        graph.parse(data=b"".join(self.nt_chunks()).decode("utf-8"), format="nt")
         return graph
 
-    @property
-    def node_count(self) -> int:
-        return len({t.subject for t in self.triples})
+
+@dataclass
+class ViewGraph:
+    """The triples the views need (``.triples``), with the IRI minter; views memoize on it."""
+
+    triples: list[Triple]
+    iris: Iris
+
+
+def parse_nt(data: bytes) -> list[Triple]:
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def sort_key(t: Triple) -> str:
-    """The export order: by the triple's N-Triples text (formatted by Oxigraph, 2.6x faster to sort
-    than a tuple of its terms' values). A total, deterministic order that keeps a subject's triples
-    together, which is what Turtle needs to group them."""
+    """The order of ``KnowledgeGraph.triples``: by the triple's N-Triples text (formatted by Oxigraph)."""
     return str(t)
 
 
 def assemble(facts: list[ArticleFacts], base_iri: str = DEFAULT_BASE_IRI) -> KnowledgeGraph:
+    """The graph of articles extracted in this process (renders them into a temporary folder first);
+    raises if one cannot be mapped (:func:`kg.build.assemble_facts` skips it instead)."""
     iris = Iris(base_iri)
-    from kg.story import story_resolver  # incidents, remedies, sanctions, events, figures across articles
-    resolver = story_resolver(facts, iris)
-    kg = KnowledgeGraph(iris, facts, resolver)
-    merged: set[Triple] = set()
-    for f in facts:
-        merged.update(kg.article_triples(f))
-    merged.update(support_counts(merged))
-    kg.triples = sorted(merged, key=sort_key)
+    folder = tempfile.TemporaryDirectory(prefix="kg-render-")
+    store = RenderStore(folder.name, iris.base)
+    kg = assemble_digests([store.put(*render_article(f, iris)) for f in facts], iris)
+    kg._keep = folder
     return kg
 
 
-def support_counts(triples: set[Triple]) -> Iterator[Triple]:
-    """``tikg:supportCount`` on every node found in more than one place: how many articles support it."""
-    counts = Counter(t.subject for t in triples if t.predicate == PROV.wasDerivedFrom)
-    for node, count in counts.items():
-        yield Triple(node, TIKG.supportCount, Literal(str(count), datatype=XSD.integer))
+def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
+                     story_cache: Path | None = None) -> KnowledgeGraph:
+    """Resolve the story across articles, map it (in ``jobs`` forked processes), merge the shared lines.
+
+    ``story_cache``: a folder keeping each article's story lines, keyed by its content and what the
+    resolver answered for its mentions, so that a build which adds one article maps again only the
+    articles whose story nodes changed.
+    """
+    from kg.story import story_resolver  # incidents, remedies, sanctions, events, figures across articles
+    digests = sorted(digests, key=lambda d: d.id)
+    resolver = story_resolver(digests, iris)
+    kg = KnowledgeGraph(iris, digests, resolver, _spool=tempfile.TemporaryFile(prefix="kg-story-"))
+    shared: set[bytes] = set()
+    for d, story in zip(digests, cached_stories(digests, iris, resolver, jobs, story_cache)):
+        kg.story[d.id] = (kg._spool.tell(), len(story))
+        kg._spool.write(story)
+        shared.update(story.splitlines(keepends=True))
+        shared.update(d.shared_nt.splitlines(keepends=True))
+    support = support_counts(shared)
+    kg.support_nt = b"".join(support)
+    shared.update(support)
+    kg.shared_nt = b"".join(sorted(shared))
+    return kg
+
+
+def story_lines(d: ArticleDigest, iris: Iris, resolver: Resolver) -> bytes:
+    """The sorted N-Triples lines of one article's story mentions, mapped with the whole build's resolver."""
+    return b"".join(nt_lines(story_triples(ArticleContext(ArticleStub(d), iris, resolver), list(d.story_mentions))))
+
+
+def cached_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int,
+                   folder: Path | None) -> list[bytes]:
+    """``story_lines`` of every digest, from ``folder`` where the same article got the same answers before."""
+    if folder is None:
+        return list(mapped_stories(digests, iris, resolver, jobs))
+    paths = [folder / key[:2] / f"{key}.nt" for key in (story_key(d, resolver) for d in digests)]
+    stories: list[bytes | None] = []
+    for path in paths:
+        try:
+            stories.append(path.read_bytes())
+        except OSError:
+            stories.append(None)
+    missing = [i for i, story in enumerate(stories) if story is None]
+    for i, story in zip(missing, mapped_stories([digests[i] for i in missing], iris, resolver, jobs)):
+        stories[i] = story
+        write_whole(paths[i], story)
+    return stories
+
+
+def story_key(d: ArticleDigest, resolver: Resolver) -> str:
+    """What an article's story lines depend on: its content and the resolver's answers for its mentions."""
+    answers = [(m.key, resolver.node_for(d.id, m), resolver.attrs_for(d.id, m)) for m in d.story_mentions]
+    return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers!r}".encode()).hexdigest()
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file and move it into place; a failure only costs a later re-mapping."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+_STORY_CHUNK = 200  # articles per task
+_forked_story: tuple | None = None  # (digests, iris, resolver), inherited by forked mappers
+
+
+def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int) -> Iterator[bytes]:
+    """``story_lines`` of every digest, in order; forked processes share the resolver instead of pickling it."""
+    global _forked_story
+    if jobs < 2 or len(digests) < 2 * _STORY_CHUNK or "fork" not in multiprocessing.get_all_start_methods():
+        for d in digests:
+            yield story_lines(d, iris, resolver)
+        return
+    _forked_story = (digests, iris, resolver)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=ignore_sigint)
+    try:
+        ranges = [(i, min(i + _STORY_CHUNK, len(digests))) for i in range(0, len(digests), _STORY_CHUNK)]
+        for chunk in pool.imap(_story_range, ranges):
+            yield from chunk
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _forked_story = None
+
+
+def ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _story_range(bounds: tuple[int, int]) -> list[bytes]:
+    digests, iris, resolver = _forked_story
+    return [story_lines(d, iris, resolver) for d in digests[bounds[0]:bounds[1]]]
+
+
+def support_counts(lines: set[bytes]) -> list[bytes]:
+    """``tikg:supportCount`` on every merged node (not one article's own): how many articles support it."""
+    derived = b"<" + PROV.wasDerivedFrom.value.encode() + b">"
+    counts = Counter(parts[0] for parts in (line.split(b" ", 2) for line in lines) if parts[1] == derived)
+    support = b" <" + TIKG.supportCount.value.encode() + b"> "
+    integer = b'"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    return sorted(node + support + b'"' + str(n).encode() + integer for node, n in counts.items())

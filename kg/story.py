@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from pyoxigraph import NamedNode
@@ -66,23 +67,25 @@ class IncidentCluster:
     units: list[IncidentUnit]
     iri: NamedNode | None = None
 
-    @property
+    @cached_property  # units are complete when a cluster is made
     def start(self) -> date:
         return min(u.time for u in self.units)
 
-    @property
+    @cached_property
     def end(self) -> date:
         return max(u.time for u in self.units)
 
 
 class StoryResolver(Resolver):
     def __init__(self, facts: list, iris: Iris, window_days: int = 365):
+        """``facts``: ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s."""
         self.iris = iris
         self.window = window_days
         self.nodes: dict[tuple[str, tuple], NamedNode] = {}
         self.extra: dict[tuple[str, tuple], dict[str, Any]] = {}
-        self.published: dict[str, datetime] = {f.article.id: f.article.published_at for f in facts}
-        by_article = {f.article.id: [m for m in f.mentions] for f in sorted(facts, key=lambda f: f.article.id)}
+        told = sorted(told_by_article(facts), key=lambda x: x[0])
+        self.published: dict[str, datetime] = {aid: published for aid, published, _ in told}
+        by_article = {aid: list(mentions) for aid, _, mentions in told}
         self._incidents(by_article)
         self._remedies(by_article)
         self._sanctions(by_article)
@@ -117,15 +120,17 @@ class StoryResolver(Resolver):
         for (org, family), us in sorted(by_key.items()):
             us.sort(key=lambda u: (u.time, u.article))
             current: list[IncidentUnit] = []
-            for u in us:
-                if current and (u.time - max(x.time for x in current)).days > self.window:
+            for u in us:  # sorted by time, so the last unit is the latest
+                if current and (u.time - current[-1].time).days > self.window:
                     self.clusters.append(IncidentCluster(org, family, current))
                     current = []
                 current.append(u)
             if current:
                 self.clusters.append(IncidentCluster(org, family, current))
         self.cluster_of: dict[int, IncidentCluster] = {}
+        self.clusters_of_org: dict[str, list[IncidentCluster]] = defaultdict(list)
         for c in self.clusters:
+            self.clusters_of_org[c.org].append(c)
             c.iri = self.iris.thing("incident", c.org, c.family, c.start.isoformat()[:7])
             stated = sorted({m.get("type") for u in c.units for m in u.mentions if not m.get("suspected")})
             for u in c.units:
@@ -165,7 +170,7 @@ class StoryResolver(Resolver):
         if units:
             u = min(units, key=lambda u: (u.family != "breach", abs((pub - u.time).days), u.time))
             return self.cluster_of[id(u)].iri
-        near = [c for c in self.clusters if c.org == org and (c.start - pub).days <= 0
+        near = [c for c in self.clusters_of_org.get(org, ()) if (c.start - pub).days <= 0
                 and (pub - c.end).days <= self.window]
         return max(near, key=lambda c: (c.end, c.iri.value)).iri if near else None
 
@@ -179,18 +184,7 @@ class StoryResolver(Resolver):
                     groups[(m.get("org"), m.value, inc.value if inc else "")].append((aid, m))
         for (org, rtype, inc), items in sorted(groups.items()):
             items.sort(key=lambda x: (-sum(1 for f in PERIOD_FIELDS if x[1].get(f)), x[0], x[1].start))
-            clusters: list[tuple[dict, list[tuple[str, Mention]]]] = []
-            for aid, m in items:
-                period = {f: m.get(f) for f in PERIOD_FIELDS if m.get(f)}
-                for merged, members in clusters:
-                    agree = all(merged.get(f) in (None, v) for f, v in period.items())
-                    shared = any(merged.get(f) == v for f, v in period.items())
-                    if agree and (shared or (not period and not merged)):
-                        merged.update(period)
-                        members.append((aid, m))
-                        break
-                else:
-                    clusters.append((dict(period), [(aid, m)]))
+            clusters = merge_periods(items)
             for merged, members in clusters:
                 iri = self.iris.thing("remedy", org, rtype, inc, *(merged.get(f, "") for f in PERIOD_FIELDS))
                 decided = any(m.get("status") != "planned" for _, m in members)
@@ -209,10 +203,13 @@ class StoryResolver(Resolver):
                     groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
         for (on, stype, inc), items in sorted(groups.items()):
             regulators = sorted({m.get("by") for _, m in items if m.get("by")})
+            only = regulators[0] if len(regulators) == 1 else ""
+            decided_by: dict[str, bool] = defaultdict(bool)  # regulator -> any of its members decided
+            for _, m in items:
+                decided_by[m.get("by") or only] |= m.get("status") != "planned"
             for aid, m in items:
-                by = m.get("by") or (regulators[0] if len(regulators) == 1 else "")
-                members = [x for x in items if (x[1].get("by") or (regulators[0] if len(regulators) == 1 else "")) == by]
-                decided = any(x[1].get("status") != "planned" for x in members)
+                by = m.get("by") or only
+                decided = decided_by[by]
                 self.nodes[(aid, m.key)] = self.iris.thing("sanction", on, stype, inc, by)
                 self.extra[(aid, m.key)] = {"by": by or None, "incident": NamedNode(inc) if inc else None,
                                             "status": "decided" if decided else "planned"}
@@ -244,6 +241,53 @@ class StoryResolver(Resolver):
             for when, number, aid, m in items:
                 self.nodes[(aid, m.key)] = self.iris.thing("figure", measure, number, inc)
                 self.extra[(aid, m.key)] = {"incident": NamedNode(inc), "latest": number == latest}
+
+
+def merge_periods(items: list[tuple[str, Mention]]) -> list[tuple[dict, list[tuple[str, Mention]]]]:
+    """Remedy mentions (most period fields first) -> (merged period, members) clusters.
+
+    A mention joins the first cluster whose period agrees with every field it gives and shares one of
+    them; mentions without a period form one cluster. Clusters are found through the (field, value)
+    pairs they hold, so this stays linear when one remedy is told by thousands of articles.
+    """
+    clusters: list[tuple[dict, list[tuple[str, Mention]]]] = []
+    holding: dict[tuple[str, Any], list[int]] = defaultdict(list)  # (field, value) -> clusters holding it
+    no_period: int | None = None
+    for aid, m in items:
+        period = {f: m.get(f) for f in PERIOD_FIELDS if m.get(f)}
+        if not period:
+            if no_period is None:
+                no_period = len(clusters)
+                clusters.append(({}, []))
+            clusters[no_period][1].append((aid, m))
+            continue
+        candidates = sorted({i for fv in period.items() for i in holding.get(fv, ())})
+        for i in candidates:
+            merged, members = clusters[i]
+            if all(merged.get(f) in (None, v) for f, v in period.items()):
+                for fv in period.items():
+                    if fv not in merged.items():
+                        holding[fv].append(i)
+                merged.update(period)
+                members.append((aid, m))
+                break
+        else:
+            for fv in period.items():
+                holding[fv].append(len(clusters))
+            clusters.append((dict(period), [(aid, m)]))
+    return clusters
+
+
+def told_by_article(articles: list) -> list[tuple[str, datetime, tuple]]:
+    """(article id, publication time, mentions) of ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s
+    (a digest holds only the story mentions, which are all the resolver reads)."""
+    out = []
+    for a in articles:
+        if hasattr(a, "article"):
+            out.append((a.article.id, a.article.published_at, a.mentions))
+        else:
+            out.append((a.id, a.published_at, a.story_mentions))
+    return out
 
 
 def story_resolver(facts: list, iris: Iris) -> StoryResolver:

@@ -14,6 +14,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 from kg.build import build, collect, default_jobs  # noqa: E402
+from kg.render import SECTIONS, RenderStore  # noqa: E402
+from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
 COUNT = 60
 
@@ -45,14 +47,15 @@ def test_jobs_2_exports_are_byte_identical_to_jobs_1(corpus, tmp_path):
     assert mismatch == [] and errors == []
 
 
-def test_collect_in_workers_equals_collect_in_process(corpus):
-    facts1, skipped1, _ = collect([corpus], jobs=1)
-    facts3, skipped3, stats = collect([corpus], jobs=3)
+def test_collect_in_workers_equals_collect_in_process(corpus, tmp_path):
+    digests1, skipped1, _ = collect([corpus], RenderStore(tmp_path / "one", DEFAULT_BASE_IRI), jobs=1)
+    digests3, skipped3, stats = collect([corpus], RenderStore(tmp_path / "three", DEFAULT_BASE_IRI), jobs=3)
     assert stats.jobs == 3
-    assert facts1 == facts3
+    assert digests1 == digests3
+    assert [[d.section(s) for s in SECTIONS] for d in digests1] == [[d.section(s) for s in SECTIONS] for d in digests3]
     assert skipped1 == skipped3
     assert [s.path.rsplit("/", 1)[-1] for s in skipped1] == ["zz_bad.txt", "zz_duplicate.txt"]
-    assert [f.article.id for f in facts1] == sorted(f.article.id for f in facts1)
+    assert [d.id for d in digests1] == sorted(d.id for d in digests1)
 
 
 def test_the_first_file_keeps_a_duplicate_id_whatever_the_jobs(corpus):

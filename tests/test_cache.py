@@ -20,6 +20,7 @@ from generate import generate  # noqa: E402
 
 from kg.build import build  # noqa: E402
 from kg.cache import FactsCache, code_fingerprint  # noqa: E402
+from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -106,14 +107,34 @@ def test_the_fingerprint_covers_extractor_source_and_version(monkeypatch):
 
 def test_a_corrupt_entry_is_a_miss_and_is_rewritten(corpus, tmp_path):
     cache = FactsCache(tmp_path / "cache")
-    build([corpus], cache=cache)
+    expected = build([corpus], cache=cache).kg.triples
     entries = sorted(cache.folder.glob("*/*.pickle"))
     assert len(entries) == 30
     entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
     entries[1].write_bytes(b"")
+    for entry in entries[:2]:  # without its render file, the article's facts are needed again
+        (render,) = cache.renders(DEFAULT_BASE_IRI).folder.glob(f"*/{entry.stem}.*.render")
+        render.unlink()
     result = build([corpus], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (2, 28)
     assert all(isinstance(pickle.loads(e.read_bytes()).article.body, str) for e in entries[:2])
+    assert result.kg.triples == expected
+
+
+def test_a_corrupt_render_file_is_a_miss_and_is_rendered_again(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    expected = build([corpus], cache=cache).kg.triples
+    renders = sorted(cache.renders(DEFAULT_BASE_IRI).folder.glob("*/*.render"))
+    assert len(renders) == 30
+    renders[0].write_bytes(renders[0].read_bytes()[:-10])  # truncated in its sections
+    renders[1].write_bytes(renders[1].read_bytes()[:40])  # truncated in its digest
+    result = build([corpus], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (0, 30)  # from the facts cache
+    assert result.kg.triples == expected
+    again = {d.render_path: d for d in result.kg.digests}
+    for render in renders[:2]:  # written whole again
+        d = again[str(render)]
+        assert render.stat().st_size == d.data_offset + sum(d.sizes)
 
 
 def test_cli_no_cache_and_cache_dir(corpus, tmp_path):

@@ -12,7 +12,7 @@ from hypothesis.control import currently_in_test_context
 
 from tests.conftest import ROOT
 
-from kg.build import Skip, assemble_or_skip, process_file
+from kg.build import Skip, assemble_facts, extract_file
 from kg.graph import ArticleFacts
 from kg.vocab import DEFAULT_BASE_IRI
 
@@ -47,8 +47,7 @@ def build_one(data: bytes):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "article.txt"
         path.write_bytes(data)
-        _, outcome, _ = process_file(str(path))
-    return outcome
+        return extract_file(data, str(path), None)
 
 
 def check_outcome(outcome) -> ArticleFacts | None:
@@ -66,9 +65,9 @@ def check_outcome(outcome) -> ArticleFacts | None:
 def check_graph(facts: list[ArticleFacts], shapes: bool) -> None:
     from kg.export import FORMATS
     skipped: list[Skip] = []
-    kg = assemble_or_skip(facts, DEFAULT_BASE_IRI, skipped)  # what build() does: a bad article is skipped
+    kg = assemble_facts(facts, DEFAULT_BASE_IRI, skipped)  # what build() does: a bad article is skipped
     assert all("\n" not in s.problem for s in skipped)
-    if not kg.articles:
+    if not kg.digests:
         return
     with tempfile.TemporaryDirectory() as out:
         written = FORMATS["ttl"](kg, Path(out))
@@ -129,5 +128,15 @@ def test_a_publisher_with_a_character_iris_forbid_still_builds(name):
     data = article_bytes("prop_iri", "2025-10-18 07:10", [("publisher", f"여울{name}일보")], "KT는 사과했다.", False)
     facts = check_outcome(build_one(data))
     skipped: list[Skip] = []
-    assemble_or_skip([facts], DEFAULT_BASE_IRI, skipped)
+    kg = assemble_facts([facts], DEFAULT_BASE_IRI, skipped)
     assert skipped == []
+    assert len(kg.digests) == 1
+
+
+@pytest.mark.parametrize("body", ["지난1일 KT는 사과했다.", "지난달 KT는 사과했다.", "작년 KT는 사과했다."])
+def test_relative_dates_before_year_one_are_no_dates(body):
+    """An article dated 0001-01-01 (found by hypothesis): 지난 1일 would be in year 0, which has no calendar."""
+    facts = check_outcome(build_one(article_bytes("prop_y0", "0001-01-01 00:00", [], body, False)))
+    assert facts is not None
+    assert all(m.value is None or not str(m.value).startswith("0000") for m in facts.mentions if m.kind == "date")
+    check_graph([facts], shapes=True)

@@ -10,20 +10,21 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import pyoxigraph as ox
 
 
 @contextmanager
 def atomic_output(target: Path, mode: str = "wb"):
-    """Open a temporary file beside ``target``; it replaces ``target`` only if the block succeeds."""
+    """Open a temporary file beside ``target``; it replaces ``target`` only if the block succeeds.
+
+    An interrupted or killed build therefore never leaves a half-written export. There is no fsync:
+    that would guard against power loss, not against interruption, and costs seconds per gigabyte.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is for everyone to read
         os.replace(tmp, target)
     except BaseException:
@@ -42,13 +43,18 @@ def write_file(target: Path, data: bytes) -> Path:
     return target
 
 
-def rdf_bytes(items, rdf_format: ox.RdfFormat, prefix_map: dict[str, str], header: str = "") -> bytes:
-    """Turtle or TriG by Oxigraph, with the @prefix lines sorted by name so the file does not depend
-    on a hash order."""
-    body = ox.serialize(items, format=rdf_format, prefixes=prefix_map)
-    lines = body.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix"):
-        n += 1
+def prefix_header(prefix_map: dict[str, str], header: str = "") -> bytes:
+    """``header`` and the @prefix lines, sorted by name so the file does not depend on a hash order."""
     head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefix_map.items()))
-    return (header + head).encode("utf-8") + b"\n" + b"\n".join(lines[n:])
+    return (header + head).encode("utf-8") + b"\n"
+
+
+def graph_parts(graph):
+    """``graph`` as the RDF writers read it: a :class:`kg.graph.KnowledgeGraph` as it is; anything else
+    with ``.triples`` and ``.iris`` (a parsed file in tests) as a graph of shared lines and no articles."""
+    if hasattr(graph, "digests"):
+        return graph
+    from kg.graph import KnowledgeGraph
+    from kg.mapping import Resolver
+    from kg.render import nt_lines
+    return KnowledgeGraph(graph.iris, [], Resolver(), shared_nt=b"".join(nt_lines(graph.triples)))

@@ -24,6 +24,7 @@ import networkx as nx
 
 from kg.export.legend import STATIC, TEMPLATES, legend, words
 from kg.views.relations import relations
+from kg.views import paused_gc, view_source
 from kg.export.files import write_file
 
 STORY = frozenset({"affects", "offeredBy", "imposedBy", "imposedOn", "respondsTo", "hasActor", "worksFor"})
@@ -47,10 +48,16 @@ def render_page(title: str, data: dict) -> bytes:
         "@@VIS_JS@@": (STATIC / "vis-network.min.js").read_text(encoding="utf-8"),
         "@@APP_JS@@": (TEMPLATES / "app.js").read_text(encoding="utf-8"),
     }
-    for marker in ("@@TITLE@@", "@@VIS_CSS@@", "@@DATA@@", "@@VIS_JS@@", "@@APP_JS@@"):
-        head, sep, tail = page.partition(marker)
-        page = head + parts[marker] + tail
-    return page.encode("utf-8")
+    # each marker of the template replaced (only there, never inside an inserted part), the page assembled
+    # as bytes once instead of copying a growing string per marker
+    found = sorted((page.find(marker), marker) for marker in parts if marker in page)
+    out, at = [], 0
+    for position, marker in found:
+        out += [page[at:position], parts[marker]]
+        at = position + len(marker)
+    out.append(page[at:])
+    out += [parts[marker] for marker in parts if marker not in page]   # a missing marker's part goes at the end
+    return b"".join(piece.encode("utf-8") for piece in out)
 
 
 def tooltip(d: dict, shown_date: str = "") -> str:
@@ -77,16 +84,16 @@ def node_info(d: dict, shown_date: str) -> dict:
 
 def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """Deterministic positions in pixels: spring layout for small graphs, clusters around organizations beyond."""
+    if g.number_of_nodes() == 0:
+        return {}
+    if g.number_of_nodes() > SPRING_MAX:
+        return cluster_layout(g)
     simple = nx.Graph()
     simple.add_nodes_from(g)
     simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
-    if simple.number_of_nodes() == 0:
-        return {}
-    if simple.number_of_nodes() <= SPRING_MAX:
-        pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.6 / math.sqrt(max(len(simple), 1)))
-        scale = SCALE * 12 * math.sqrt(len(simple))
-        return {n: (round(float(x) * scale), round(float(y) * scale)) for n, (x, y) in pos.items()}
-    return cluster_layout(g)
+    pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.6 / math.sqrt(max(len(simple), 1)))
+    scale = SCALE * 12 * math.sqrt(len(simple))
+    return {n: (round(float(x) * scale), round(float(y) * scale)) for n, (x, y) in pos.items()}
 
 
 def cluster_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
@@ -123,14 +130,15 @@ def graph_payload(g: nx.MultiDiGraph) -> dict:
     kinds = legend()
     pos = layout(g)
     neighbours_org: dict[str, set] = {n: set() for n in g}
-    for u, v in g.edges():
-        if g.nodes[v]["kind"] == "organization":
-            neighbours_org[u].add(v)
-        if g.nodes[u]["kind"] == "organization":
-            neighbours_org[v].add(u)
+    kind = {n: d["kind"] for n, d in g.nodes(data=True)}
+    for u, targets in g.succ.items():   # each linked pair once (parallel edges add nothing here)
+        for v in targets:
+            if kind[v] == "organization":
+                neighbours_org[u].add(v)
+            if kind[u] == "organization":
+                neighbours_org[v].add(u)
     nodes = []
-    for n in g:
-        d = g.nodes[n]
+    for n, d in g.nodes(data=True):
         shown_date = ", ".join(d["dates"])
         orgs = sorted(neighbours_org[n] | ({n} if d["kind"] == "organization" else set()))
         size = 10 + min(20, 2 * int(d["support"])) if d["kind"] in ("organization", "incident") else 10
@@ -138,10 +146,12 @@ def graph_payload(g: nx.MultiDiGraph) -> dict:
                       "x": pos[n][0], "y": pos[n][1], "size": size, "tip": tooltip(d, shown_date),
                       "orgs": orgs, "text": (d["label"] + " " + " ".join(d["types"])).lower(),
                       "info": node_info(d, shown_date)})
-    few = g.number_of_edges() <= 400
-    edges = [{"from": u, "to": v, "label": d["label"] if few and key in STORY else "",
-              "title": d["label"], "dashes": key not in STORY}
-             for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))]
+    # (source, target, key) is unique: sorting whole rows never compares the labels
+    rows = sorted(g.edges(keys=True, data="label"))
+    few = len(rows) <= 400
+    edges = [{"from": u, "to": v, "label": label if few and key in STORY else "", "title": label,
+              "dashes": key not in STORY}
+             for u, v, key, label in rows]
     present = {x["kind"] for x in nodes}
     orgs = sorted((n for n in g if g.nodes[n]["kind"] == "organization"), key=lambda n: (g.nodes[n]["label"], n))
     return {"title": words()["title_graph"], "words": words(), "legend": kinds,
@@ -150,4 +160,7 @@ def graph_payload(g: nx.MultiDiGraph) -> dict:
 
 
 def write_html(kg, out_dir: Path) -> Path:
-    return write_file(Path(out_dir) / "graph.html", render_page(words()["title_graph"], graph_payload(relations(kg))))
+    view = relations(view_source(kg))
+    with paused_gc():
+        page = render_page(words()["title_graph"], graph_payload(view))
+    return write_file(Path(out_dir) / "graph.html", page)

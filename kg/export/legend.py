@@ -15,9 +15,14 @@ def _data() -> dict:
     return yaml.safe_load((TEMPLATES / "legend.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _legend() -> dict[str, dict]:
+    return {k: v for k, v in _data().items() if not k.startswith("_")}
+
+
 def legend() -> dict[str, dict]:
     """kind -> {label, shape, color}, in the file's order."""
-    return {k: v for k, v in _data().items() if not k.startswith("_")}
+    return dict(_legend())
 
 
 def words() -> dict[str, str]:

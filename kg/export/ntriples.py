@@ -1,15 +1,17 @@
-"""graph.nt: the merged graph as N-Triples, one sorted triple a line (diffs and ``grep`` friendly)."""
+"""graph.nt: the merged graph as N-Triples, one triple a line (diffs and ``grep`` friendly).
+
+Lines are sorted within each part: the shared nodes first, then each article's own nodes, articles by id.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-from kg.export.files import atomic_output
+from kg.export.files import atomic_output, graph_parts
 
 
 def write_ntriples(kg, out_dir: Path) -> Path:
     target = Path(out_dir) / "graph.nt"
-    lines = ox.serialize(kg.triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
     with atomic_output(target) as handle:
-        handle.write(b"".join(sorted(lines)))
+        for chunk in graph_parts(kg).nt_chunks():
+            handle.write(chunk)
     return target

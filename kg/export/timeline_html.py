@@ -16,12 +16,14 @@ from pathlib import Path
 from kg.export.html import node_info, render_page, tooltip
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
+from kg.views import paused_gc, view_source
 from kg.export.files import write_file
 
 ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of a Korean character at 11-14px
 LABEL_CHARS = 22
 
 
+NEG_INF = float("-inf")
 TICK_LABEL_PX = 60  # room a "2025-04" label needs on the axis
 
 
@@ -40,6 +42,65 @@ def _ticks(lo: date, hi: date, per_day: float) -> list[dict]:
     return ticks
 
 
+class Rows:
+    """A lane's rows of items: an item goes to the first row where it keeps 6 pixels clear of every
+    item already there (both sides), else to a new row below.
+
+    The answer is that of checking row after row, item after item, without doing so: while no item
+    of the lane lies wholly to the right of the new one (always so when items come in time order),
+    a row is clear exactly when its rightmost end is, and a tree of the rows' rightmost ends finds
+    the first such row in log time. Otherwise rows are checked one by one.
+    """
+
+    def __init__(self):
+        self.rows: list[list[tuple[float, float]]] = []
+        self.ends: list[float] = []          # per row, the rightmost end of its items
+        self.size = 64                       # leaves of the tree; rows beyond the last are empty (-inf)
+        self.tree = [NEG_INF] * (2 * self.size)   # tree[i] = min(tree[2i], tree[2i+1]); leaves at size + row
+        self.max_start = NEG_INF
+
+    def place(self, box: tuple[float, float]) -> int:
+        x0, x1 = box
+        rows = self.rows
+        if self.max_start <= x1 + 6:   # "x1 + 6 < b0" holds for no item b: only the ends matter
+            if len(rows) >= self.size:
+                self._grow()
+            tree, i = self.tree, 1
+            while i < self.size:
+                i = 2 * i if tree[2 * i] + 6 < x0 else 2 * i + 1
+            row = i - self.size
+        else:
+            row = next((i for i, r in enumerate(rows) if all(b[1] + 6 < x0 or x1 + 6 < b[0] for b in r)), len(rows))
+        if row == len(rows):
+            rows.append([])
+            self.ends.append(NEG_INF)
+            if len(rows) > self.size:
+                self._grow()
+        rows[row].append(box)
+        if x0 > self.max_start:
+            self.max_start = x0
+        if x1 > self.ends[row]:
+            self.ends[row] = x1
+            self._set(row, x1)
+        return row
+
+    def _set(self, row: int, end: float) -> None:
+        tree = self.tree
+        i = self.size + row
+        tree[i] = end
+        i //= 2
+        while i:
+            left, right = tree[2 * i], tree[2 * i + 1]
+            tree[i] = left if left < right else right
+            i //= 2
+
+    def _grow(self) -> None:
+        self.size *= 2
+        self.tree = [NEG_INF] * (2 * self.size)
+        for row, end in enumerate(self.ends):
+            self._set(row, end)
+
+
 def timeline_payload(g) -> dict:
     kinds, w = legend(), words()
     rows = [(n, d) for n, d in g.nodes(data=True)]
@@ -52,7 +113,7 @@ def timeline_payload(g) -> dict:
     per_day = min(40.0, max(0.5, 1100.0 / days))
     lanes = [lane for lane, _ in g.graph["lanes"]]
     lane_label = {lane: (label or w["no_lane"]) for lane, label in g.graph["lanes"]}
-    placed: dict[str, list] = {lane: [] for lane in lanes}   # lane -> rows of occupied [x0, x1]
+    placed = {lane: Rows() for lane in lanes}   # lane -> its rows of occupied [x0, x1]
     items = []
     for n, d in rows:
         first, last = date.fromisoformat(d["first"]), date.fromisoformat(d["last"])
@@ -71,17 +132,12 @@ def timeline_payload(g) -> dict:
             cx = (x0 + x1) / 2
             half = max(10, CHAR * len(label)) / 2
             occupied = (cx - half, cx + half)
-        lane_rows = placed[d["lane"]]
-        row = next((i for i, r in enumerate(lane_rows) if all(b[1] + 6 < occupied[0] or occupied[1] + 6 < b[0]
-                                                                for b in r)), len(lane_rows))
-        if row == len(lane_rows):
-            lane_rows.append([])
-        lane_rows[row].append(occupied)
+        row = placed[d["lane"]].place(occupied)
         items.append((n, d, cx, width, label, row))
     lane_y, y = {}, 0
     axis_lanes = []
     for lane in lanes:
-        height = max(1, len(placed[lane])) * ROW + 2 * LANE_PAD
+        height = max(1, len(placed[lane].rows)) * ROW + 2 * LANE_PAD
         lane_y[lane] = y
         axis_lanes.append({"y0": y, "y1": y + height, "label": lane_label[lane]})
         y += height
@@ -106,4 +162,7 @@ def timeline_payload(g) -> dict:
 
 
 def write_timeline_html(kg, out_dir: Path) -> Path:
-    return write_file(Path(out_dir) / "timeline.html", render_page(words()["title_timeline"], timeline_payload(timeline(kg))))
+    view = timeline(view_source(kg))
+    with paused_gc():
+        page = render_page(words()["title_timeline"], timeline_payload(view))
+    return write_file(Path(out_dir) / "timeline.html", page)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import html
 import json
+from json.encoder import encode_basestring as encode_string   # the C one when there is one
 from pathlib import Path
 
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
+from kg.views import paused_gc, view_source
 from kg.export.files import write_file
 
 
@@ -49,7 +51,7 @@ def slide_text(d: dict) -> str:
 
 
 def timeline_document(kg) -> dict:
-    g = timeline(kg)
+    g = timeline(view_source(kg))
     w = words()
     events = []
     for n, d in g.nodes(data=True):
@@ -65,6 +67,64 @@ def timeline_document(kg) -> dict:
             "events": events}
 
 
+def dumps(doc) -> str:
+    """``json.dumps(doc, ensure_ascii=False, indent=1)``, the same text, without the pure-Python encoder
+    ``indent`` makes json use: strings go through json's C string encoder, the layout is written here.
+    Documents holding anything but dicts with string keys, lists, strings, ints, booleans and None are
+    left to json."""
+    out: list[str] = []
+    try:
+        _dump(doc, "\n", out)
+    except _Unusual:
+        return json.dumps(doc, ensure_ascii=False, indent=1)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _dump(value, newline: str, out: list) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(encode_string(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + " "
+        opening = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(opening + encode_string(key) + ": ")
+            _dump(item, inner, out)
+            opening = "," + inner
+        out.append(newline + "}")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + " "
+        opening = "[" + inner
+        for item in value:
+            out.append(opening)
+            _dump(item, inner, out)
+            opening = "," + inner
+        out.append(newline + "]")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    else:
+        raise _Unusual
+
+
 def write_timeline_json(kg, out_dir: Path) -> Path:
-    text = json.dumps(timeline_document(kg), ensure_ascii=False, indent=1)
+    with paused_gc():
+        text = dumps(timeline_document(kg))
     return write_file(Path(out_dir) / "timeline.json", text.encode("utf-8") + b"\n")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from pyoxigraph import Triple
 
-from kg.mapping.context import ArticleContext, Resolver
+from kg.mapping.context import ArticleContext, Resolver, Triple
 from kg.mapping.core import article_triples, map_organization, map_person
 from kg.mapping.figures import map_date, map_duration, map_money, map_quantity
 from kg.mapping.story import map_event, map_figure, map_incident, map_remedy, map_sanction
@@ -33,12 +32,29 @@ MAPPERS: dict[str, Mapper] = {
 
 
 def triples_for_article(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
+    """Everything one article says: its node, every mention's triples and the sentences they cite."""
     yield from article_triples(ctx)
+    yield from mapped(ctx, mentions)
+    yield from ctx.sentence_triples()
+
+
+def local_triples(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
+    """What an article says without the story mentions (those need the whole build; see kg.render)."""
+    return triples_for_article(ctx, mentions)
+
+
+def story_triples(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
+    """The story mentions' triples, and the sentences they cite that ``ctx.article.sentences`` holds
+    (an :class:`kg.render.ArticleStub` holds only those no local mention cites)."""
+    yield from mapped(ctx, mentions)
+    yield from ctx.sentence_triples(only=ctx.article.sentences.keys())
+
+
+def mapped(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
     for mention in mentions:
         mapper = MAPPERS.get(mention.kind)
         if mapper is not None:
             yield from mapper(ctx, mention)
-    yield from ctx.sentence_triples()
 
 
-__all__ = ["ArticleContext", "Resolver", "MAPPERS", "triples_for_article"]
+__all__ = ["ArticleContext", "Resolver", "MAPPERS", "triples_for_article", "local_triples", "story_triples"]

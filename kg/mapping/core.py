@@ -5,12 +5,12 @@ import re
 from typing import Iterator
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from kg.extract.organizations import DISCOVERED_PREFIX, lexicon
 from kg.extract.persons import parse_author
 from kg.ingest import ArticleError, parse_korea_time
-from kg.mapping.context import ArticleContext, text, typed
+from kg.mapping.context import ArticleContext, text, typed, Triple
 from kg.mention import Mention
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, TIKG, XSD
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pyoxigraph import Triple
 
-from kg.mapping.context import ArticleContext, number, text, typed
+from kg.mapping.context import ArticleContext, number, text, typed, Triple
 from kg.mention import Mention
 from kg.vocab import SCHEMA, TIKG, XSD
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode
 
-from kg.mapping.context import ArticleContext, number, text, typed
+from kg.mapping.context import ArticleContext, number, text, typed, Triple
 from kg.mention import Mention
 from kg.vocab import RDF, SCHEMA, SEM, SKOS, TIKG, XSD
 

@@ -12,7 +12,9 @@ holds what both need: an index of the triples and how a node is described
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -75,19 +77,45 @@ class When:
         granularity = DATE_TYPES.get(literal.datatype.value) if literal.datatype else None
         if granularity is None:
             return None
-        text = literal.value
-        try:
-            if granularity == "year":
-                y = int(text[:4])
-                return cls(date(y, 1, 1), date(y, 12, 31), text[:4], "year")
-            if granularity == "month":
-                y, m = int(text[:4]), int(text[5:7])
-                nxt = date(y + m // 12, m % 12 + 1, 1)
-                return cls(date(y, m, 1), date.fromordinal(nxt.toordinal() - 1), text[:7], "month")
-            d = date.fromisoformat(text[:10])
-            return cls(d, d, text[:10], "day")
-        except ValueError:
-            return None
+        return _lexical_when(literal.value, granularity)
+
+
+@lru_cache(maxsize=65536)
+def _lexical_when(text: str, granularity: str) -> When | None:
+    """The :class:`When` of a lexical date value at a granularity; made once per distinct pair (Whens are frozen)."""
+    try:
+        if granularity == "year":
+            y = int(text[:4])
+            return When(date(y, 1, 1), date(y, 12, 31), text[:4], "year")
+        if granularity == "month":
+            y, m = int(text[:4]), int(text[5:7])
+            nxt = date(y + m // 12, m % 12 + 1, 1)
+            return When(date(y, m, 1), date.fromordinal(nxt.toordinal() - 1), text[:7], "month")
+        d = date.fromisoformat(text[:10])
+        return When(d, d, text[:10], "day")
+    except ValueError:
+        return None
+
+
+@contextmanager
+def paused_gc():
+    """Hold off the cyclic garbage collector while a view or a file is made.
+
+    Building a view allocates hundreds of thousands of small dicts and lists that live on (no cycles
+    among them), and each collection would walk them again, the whole heap at each full collection.
+    Reference counting still frees what is dropped meanwhile. Afterwards what is left is moved straight
+    to the oldest generation (``gc.freeze`` then ``gc.unfreeze``: no object is kept from collection,
+    the young ones are only not walked once more right away) and the collector resumes."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
 
 def memoized_view(view):
@@ -97,13 +125,21 @@ def memoized_view(view):
         try:
             cache = graph.__dict__.setdefault("_views", {})
         except AttributeError:  # a plain list of triples, a parsed iterator: nothing to hang a cache on
-            return view(graph, *args, **kwargs)
+            with paused_gc():
+                return view(graph, *args, **kwargs)
         key = (view.__name__, args, tuple(sorted(kwargs.items())))
         if key not in cache:
-            cache[key] = view(graph, *args, **kwargs)
+            with paused_gc():
+                cache[key] = view(graph, *args, **kwargs)
         return cache[key]
     wrapper.__doc__, wrapper.__name__, wrapper.__wrapped__ = view.__doc__, view.__name__, view
     return wrapper
+
+
+def view_source(graph):
+    """What an export's views read: a build's :meth:`~kg.graph.KnowledgeGraph.view_graph` (the triples
+    the views show, without the mention and sentence nodes they do not), else ``graph`` itself."""
+    return graph.view_graph() if hasattr(graph, "view_graph") else graph
 
 
 def index_of(graph) -> "GraphIndex":
@@ -139,6 +175,7 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+@lru_cache(maxsize=65536)
 def format_number(value: str) -> str:
     try:
         d = Decimal(value)
@@ -150,24 +187,80 @@ def format_number(value: str) -> str:
 
 
 class GraphIndex:
-    """Subjects' properties and incoming links, and how to describe a node for people."""
+    """Subjects' properties and incoming links, and how to describe a node for people.
+
+    The index is read-only once made: what describing a node needs more than once (labels, dates,
+    figures, source articles) is computed on first use and kept.
+    """
 
     def __init__(self, graph):
-        self.out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        self.inc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        out: dict[str, dict[str, list]] = {}
+        dated: dict[str, set[str]] = {}   # subject -> properties with a date-typed literal
+        last, props = None, {}   # a subject's triples usually come together: look it up once per run
         for t in triples_of(graph):
-            s = t.subject.value
-            self.out[s][t.predicate.value].append(t.object)
-            if isinstance(t.object, NamedNode):
-                self.inc[t.object.value][t.predicate.value].append(s)
-        for props in self.out.values():
+            s, p, o = t.subject.value, t.predicate.value, t.object
+            if s != last:
+                props = out.get(s)
+                if props is None:
+                    props = out[s] = {}
+                last = s
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+            if type(o) is Literal and o.datatype.value in DATE_TYPES:
+                if s in dated:
+                    dated[s].add(p)
+                else:
+                    dated[s] = {p}
+        for props in out.values():
             for values in props.values():
-                values.sort(key=str)
-        self.kinds = {s: self._kind(s) for s in sorted(self.out)}
+                if len(values) > 1:
+                    values.sort(key=str)
+        self.out = out
+        self._inc: dict[str, dict[str, list[str]]] | None = None
+        self._citing: dict[str, list[str]] | None = None
+        self._dated = dated
+        self.kinds = {s: self._kind(s) for s in sorted(out)}
         self.labels = ontology_labels()
+        self._label: dict[str, str] = {}
+        self._dates: dict[str, dict[str, list[When]]] = {}
+        self._orgs: dict[str, list[str]] = {}
+        self._figure: dict[str, str] = {}
+        self._figures_of: dict[str, set[str]] | None = None
+        self._source: dict[str, tuple[str, str, str]] = {}
+        self._described: dict[str, dict] = {}
+        self._text: dict[str, str] = {}
+
+    @property
+    def inc(self) -> dict[str, dict[str, list[str]]]:
+        """Incoming links: object IRI -> property -> subjects (made on first use; the views do not need it)."""
+        if self._inc is None:
+            inc: dict[str, dict[str, list[str]]] = {}
+            for s, props in self.out.items():
+                for p, objs in props.items():
+                    for o in objs:
+                        if type(o) is NamedNode:
+                            inc.setdefault(o.value, {}).setdefault(p, []).append(s)
+            self._inc = inc
+        return self._inc
+
+    def citing_organizations(self, sentence: str) -> list[str]:
+        """Organizations that have ``sentence`` among their ``tikg:evidence``."""
+        if self._citing is None:
+            citing: dict[str, list[str]] = {}
+            for o in self.nodes("organization"):
+                for e in self.links(o, _EVIDENCE):
+                    citing.setdefault(e, []).append(o)
+            self._citing = citing
+        return self._citing.get(sentence, [])
 
     def _kind(self, s: str) -> str | None:
-        kinds = {KIND_OF_CLASS.get(c.value) for c in self.out[s].get(RDF.type.value, ())}
+        classes = self.out[s].get(_TYPE, ())
+        if len(classes) == 1:
+            return KIND_OF_CLASS.get(classes[0].value)
+        kinds = {KIND_OF_CLASS.get(c.value) for c in classes}
         return next((k for k in KIND_ORDER if k in kinds), None)
 
     def nodes(self, *kinds: str) -> list[str]:
@@ -177,106 +270,199 @@ class GraphIndex:
         return self.kinds.get(s)
 
     def values(self, s: str, p: str) -> list:
-        return self.out.get(s, {}).get(p, [])
+        props = self.out.get(s)
+        return props.get(p, []) if props is not None else []
 
     def first(self, s: str, *props: str) -> str | None:
+        found = self.out.get(s)
+        if found is None:
+            return None
+        if len(props) == 1:   # the common case, shortened
+            return _first_value(found.get(props[0]))
         for p in props:
-            for v in self.values(s, p):
-                if isinstance(v, Literal) and (v.language in (None, "ko")):
+            for v in found.get(p, ()):
+                if type(v) is Literal and v.language in (None, "ko"):
                     return v.value
         for p in props:  # any language, if no Korean or plain one
-            for v in self.values(s, p):
+            for v in found.get(p, ()):
                 return v.value
         return None
 
     def links(self, s: str, p: str) -> list[str]:
-        return [v.value for v in self.values(s, p) if isinstance(v, NamedNode)]
+        props = self.out.get(s)
+        if props is None:
+            return []
+        return [v.value for v in props.get(p, ()) if type(v) is NamedNode]
 
     # -- describing a node
     def type_labels(self, s: str) -> list[str]:
         """Korean labels of the node's incident/remedy/sanction types (concepts)."""
-        return [self.labels.get(c, local_name(c)) for p in TYPE_PROPERTIES for c in self.links(s, p)]
+        props = self.out.get(s)
+        if props is None:
+            return []
+        labels = self.labels
+        return [labels.get(c.value, local_name(c.value)) for p in TYPE_PROPERTIES for c in props.get(p, ())
+                if type(c) is NamedNode]
 
     def label(self, s: str) -> str:
+        label = self._label.get(s)
+        if label is None:
+            label = self._label[s] = self._make_label(s)
+        return label
+
+    def _make_label(self, s: str) -> str:
         kind = self.kind(s)
-        name = self.first(s, SCHEMA.name.value, RDFS.label.value)
-        if kind == "person" and name and (title := self.first(s, SCHEMA.jobTitle.value)):
+        name = self.first(s, _NAME, _LABEL)
+        if kind == "person" and name and (title := self.first(s, _JOB_TITLE)):
             return f"{name} {title}"
         if kind in ("incident", "remedy", "sanction", "event") and not name:
             types = self.type_labels(s)
-            who = [self.label(o) for o in self.orgs(s)[:1]]
             if types:
+                who = [self.label(o) for o in self.orgs(s)[:1]]
                 return " ".join(who + [", ".join(types)])
         if kind in ("money", "quantity") and not name:
             return self.figure(s)
-        return (name or self.first(s, SCHEMA.headline.value, TIKG.surfaceText.value, SCHEMA.text.value)
+        return (name or self.first(s, _HEADLINE, _SURFACE, _TEXT)
                 or local_name(s))
 
     def figure(self, s: str) -> str:
-        value = self.first(s, SCHEMA.value.value)
-        unit = self.first(s, SCHEMA.currency.value, SCHEMA.unitText.value) or ""
-        surface = self.first(s, TIKG.surfaceText.value)
+        shown = self._figure.get(s)
+        if shown is None:
+            shown = self._figure[s] = self._make_figure(s)
+        return shown
+
+    def _make_figure(self, s: str) -> str:
+        props = self.out.get(s, {})
+        value = _first_value(props.get(_VALUE))
+        unit = (_first_value(props.get(_CURRENCY)) if _CURRENCY in props and _UNIT not in props
+                else self.first(s, _CURRENCY, _UNIT)) or ""
+        surface = _first_value(props.get(_SURFACE))
         shown = f"{format_number(value)} {unit}".strip() if value is not None else ""
         if surface and shown:
             return f"{surface} ({shown})"
         return surface or shown or local_name(s)
 
+    def _figure_links(self) -> dict[str, set[str]]:
+        """node -> the money and quantity nodes linked to it either way (made once, from the figures' side)."""
+        if self._figures_of is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            figures = [f for f, k in self.kinds.items() if k in ("money", "quantity")]
+            for f in figures:
+                for objs in self.out[f].values():   # f -> o: f is a figure of o
+                    for o in objs:
+                        if type(o) is NamedNode:
+                            found[o.value].add(f)
+            targets = {NamedNode(f) for f in figures}   # compared as terms: no string made per object
+            for x, props in self.out.items():       # x -> f: f is a figure of x
+                for objs in props.values():
+                    for o in objs:
+                        if type(o) is NamedNode and o in targets:
+                            found[x].add(o.value)
+            self._figures_of = dict(found)
+        return self._figures_of
+
     def figures(self, s: str) -> list[str]:
         """Money and quantities attached to the node, in either direction (schema:amount, schema:about)."""
-        found = set()
-        for p, objs in self.out.get(s, {}).items():
-            found.update(o.value for o in objs if isinstance(o, NamedNode) and self.kind(o.value) in ("money", "quantity"))
-        for p, subs in self.inc.get(s, {}).items():
-            found.update(x for x in subs if self.kind(x) in ("money", "quantity"))
-        return [self.figure(f) for f in sorted(found)]
+        found = self._figure_links().get(s)
+        return [self.figure(f) for f in sorted(found)] if found else []
 
     def orgs(self, s: str) -> list[str]:
         """Organizations the node is directly about, most telling link first."""
-        seen: list[str] = []
-        for p in ORG_LINKS:
-            for o in self.links(s, p):
-                if self.kind(o) == "organization" and o not in seen:
-                    seen.append(o)
-        return seen
+        seen = self._orgs.get(s)
+        if seen is None:
+            seen = []
+            props = self.out.get(s)
+            if props is not None:
+                kinds = self.kinds
+                for p in ORG_LINKS:
+                    for o in props.get(p, ()):
+                        if type(o) is NamedNode:
+                            o = o.value
+                            if kinds.get(o) == "organization" and o not in seen:
+                                seen.append(o)
+            self._orgs[s] = seen
+        return list(seen)
 
     def dates(self, s: str) -> dict[str, list[When]]:
-        """Dates the article names on this node, by predicate (bookkeeping dates left out)."""
-        found: dict[str, list[When]] = {}
-        for p, objs in sorted(self.out.get(s, {}).items()):
-            if p in BOOKKEEPING_DATES:
-                continue
-            whens = [w for o in objs if isinstance(o, Literal) and (w := When.parse(o))]
-            if whens:
-                found[p] = sorted(whens)
+        """Dates the article names on this node, by predicate (bookkeeping dates left out).
+
+        The answer is kept and shared: do not change it."""
+        found = self._dates.get(s)
+        if found is None:
+            found = {}
+            props = self.out[s] if s in self._dated else None   # only properties with a date can give one
+            if props is not None:
+                for p in sorted(self._dated[s]):
+                    if p in BOOKKEEPING_DATES:
+                        continue
+                    whens = [w for o in props[p] if type(o) is Literal and (w := _when(o))]
+                    if whens:
+                        found[p] = sorted(whens) if len(whens) > 1 else whens
+            self._dates[s] = found
         return found
 
+    def dated(self, s: str) -> bool:
+        """Whether the node has a date-typed literal at all (bookkeeping ones included): else no dates."""
+        return s in self._dated
+
     def published(self, s: str) -> When | None:
-        for o in self.values(s, SCHEMA.datePublished.value):
+        for o in self.values(s, _PUBLISHED):
             return When.parse(o)
         return None
 
     def evidence(self, s: str) -> list[str]:
-        return [t for e in self.links(s, TIKG.evidence.value) if (t := self.first(e, SCHEMA.text.value))]
+        """The texts of the node's evidence sentences (:meth:`first` schema:text of each, inlined)."""
+        props = self.out.get(s)
+        if props is None:
+            return []
+        known, texts = self._text, []   # a sentence is the evidence of many nodes: its text is read once
+        for e in props.get(_EVIDENCE, ()):
+            if type(e) is not NamedNode:
+                continue
+            e = e.value
+            text = known.get(e)
+            if text is None:
+                text = known[e] = self.first(e, _TEXT) or ""
+            if text:
+                texts.append(text)
+        return texts
 
     def sources(self, s: str) -> list[str]:
         """Articles the node was derived from (an article is its own source)."""
         if self.kind(s) == "article":
             return [s]
-        return self.links(s, PROV.wasDerivedFrom.value)
+        return self.links(s, _DERIVED_FROM)
+
+    def _source_of(self, a: str) -> tuple[str, str, str]:
+        info = self._source.get(a)
+        if info is None:
+            url = self.links(a, _URL)
+            when = self.published(a)
+            info = self._source[a] = (self.first(a, _HEADLINE) or local_name(a), url[0] if url else "",
+                                      when.value if when else "")
+        return info
 
     def source_info(self, s: str) -> list[dict]:
         out = []
         for a in self.sources(s):
-            url = self.links(a, SCHEMA.url.value)
-            when = self.published(a)
-            out.append({"iri": a, "title": self.first(a, SCHEMA.headline.value) or local_name(a),
-                        "url": url[0] if url else "", "published": when.value if when else ""})
+            title, url, published = self._source_of(a)
+            out.append({"iri": a, "title": title, "url": url, "published": published})
         return out
 
     def describe(self, s: str) -> dict:
-        """Flat attributes for a view node: strings, numbers and lists of strings only, never None."""
+        """Flat attributes for a view node: strings, numbers and lists of strings only, never None.
+
+        Made once per node (both views describe many of the same nodes); each call gets its own copy."""
+        d = self._described.get(s)
+        if d is None:
+            d = self._described[s] = self._describe(s)
+        return {**d, "types": list(d["types"]), "figures": list(d["figures"]), "evidence": list(d["evidence"]),
+                "sources": [dict(x) for x in d["sources"]], "orgs": list(d["orgs"])}
+
+    def _describe(self, s: str) -> dict:
         kind = self.kind(s) or "other"
-        support = self.first(s, TIKG.supportCount.value)
+        support = self.first(s, _SUPPORT)
+        sources = self.source_info(s)
         return {
             "iri": s,
             "kind": kind,
@@ -284,10 +470,37 @@ class GraphIndex:
             "types": self.type_labels(s),
             "figures": self.figures(s),
             "evidence": self.evidence(s),
-            "sources": self.source_info(s),
+            "sources": sources,
             "orgs": self.orgs(s),
-            "support": int(support) if support and support.isdigit() else len(self.sources(s)),
+            "support": int(support) if support and support.isdigit() else len(sources),
         }
+
+
+_TYPE, _NAME, _LABEL, _JOB_TITLE = RDF.type.value, SCHEMA.name.value, RDFS.label.value, SCHEMA.jobTitle.value
+_HEADLINE, _SURFACE, _TEXT = SCHEMA.headline.value, TIKG.surfaceText.value, SCHEMA.text.value
+_VALUE, _CURRENCY, _UNIT = SCHEMA.value.value, SCHEMA.currency.value, SCHEMA.unitText.value
+_PUBLISHED, _EVIDENCE, _DERIVED_FROM = SCHEMA.datePublished.value, TIKG.evidence.value, PROV.wasDerivedFrom.value
+_URL, _SUPPORT = SCHEMA.url.value, TIKG.supportCount.value
+
+
+def _first_value(values: list | None) -> str | None:
+    """:meth:`GraphIndex.first` of one property's values: the first plain or Korean literal, else the first."""
+    if not values:
+        return None
+    if len(values) > 1:
+        for v in values:
+            if type(v) is Literal and v.language in (None, "ko"):
+                return v.value
+    return values[0].value
+
+
+def _when(literal: Literal) -> When | None:
+    """:meth:`When.parse`, for a literal already known to be a ``Literal``."""
+    datatype = literal.datatype
+    granularity = DATE_TYPES.get(datatype.value) if datatype is not None else None
+    if granularity is None:
+        return None
+    return _lexical_when(literal.value, granularity)
 
 
 @memoized_view

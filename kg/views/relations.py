@@ -39,24 +39,31 @@ def relations(graph, org: str | None = None, incident: str | None = None,
     """
     index = index_of(graph)
     g = nx.MultiDiGraph()
-    for s in index.nodes(*KINDS):
+    nodes = index.nodes(*KINDS)
+    for s in nodes:
         dates = index.dates(s)
         published = index.published(s)
-        whens = sorted(w for ws in dates.values() for w in ws) or ([published] if published else [])
+        whens = [w for ws in dates.values() for w in ws] or ([published] if published else [])
         g.add_node(s, **index.describe(s),
                    dates=[f"{local_name(p)} {w.value}" for p, ws in dates.items() for w in ws]
                    + ([f"datePublished {published.value}"] if published else []),
-                   first=whens[0].first.isoformat() if whens else "",
+                   first=min(w.first for w in whens).isoformat() if whens else "",
                    last=max(w.last for w in whens).isoformat() if whens else "")
-    for s in list(g):
-        for p, objs in sorted(index.out[s].items()):
+    in_view = set(nodes)
+    labels = index.labels
+    for s in nodes:
+        props = index.out[s]
+        for p in sorted(props):
             if p in NOT_EDGES:
                 continue
-            for o in objs:
-                if o.value in g and o.value != s:
-                    key = local_name(p)
-                    g.add_edge(s, o.value, key=key, relation=key, predicate=p,
-                               label=index.labels.get(p, key))
+            key = None
+            for o in props[p]:
+                v = o.value
+                if v in in_view and v != s:
+                    if key is None:
+                        key = local_name(p)
+                        label = labels.get(p, key)
+                    g.add_edge(s, v, key=key, relation=key, predicate=p, label=label)
     if org is not None:
         g = _around(g, _resolve_org(index, org))
     if incident is not None:

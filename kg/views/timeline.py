@@ -46,8 +46,8 @@ def timeline(graph, include_expressions: bool = False) -> nx.DiGraph:
     """
     index = index_of(graph)
     rows = []
-    for s in sorted(index.out):
-        if index.kind(s) in SKIPPED_KINDS or (not include_expressions and index.kind(s) in EXPRESSION_KINDS):
+    for s, kind in index.kinds.items():   # in IRI order
+        if kind in SKIPPED_KINDS or (not include_expressions and kind in EXPRESSION_KINDS) or not index.dated(s):
             continue
         dates = index.dates(s)
         if not dates:
@@ -58,33 +58,25 @@ def timeline(graph, include_expressions: bool = False) -> nx.DiGraph:
             start = min(w for ws in dates.values() for w in ws)
         lane = _lane(index, s)
         rows.append((s, start, end, lane))
-    rows.sort(key=lambda r: (_first(r).first, _last(r).last, r[3], r[0]))
+    rows.sort(key=lambda r: ((r[1] or r[2]).first, (r[2] or r[1]).last, r[3], r[0]))
 
     g = nx.DiGraph()
-    lane_order: list[str] = []
+    lane_order: dict[str, str] = {}   # lane -> its label, in order of first appearance
     previous: dict[str, str] = {}
     for order, (s, start, end, lane) in enumerate(rows):
         if lane not in lane_order:
-            lane_order.append(lane)
-        shown = _first((s, start, end, lane))
+            lane_order[lane] = index.label(lane) if lane else ""
+        shown = start or end
         g.add_node(s, **index.describe(s),
                    date=_display(start, end), start=start.value if start else "", end=end.value if end else "",
-                   granularity=shown.granularity, first=_first((s, start, end, lane)).first.isoformat(),
-                   last=_last((s, start, end, lane)).last.isoformat(), span=bool(start and end and start != end),
-                   lane=lane, lane_label=index.label(lane) if lane else "", order=order)
+                   granularity=shown.granularity, first=shown.first.isoformat(),
+                   last=(end or start).last.isoformat(), span=bool(start and end and start != end),
+                   lane=lane, lane_label=lane_order[lane], order=order)
         if lane in previous:
             g.add_edge(previous[lane], s, relation="next", lane=lane)
         previous[lane] = s
-    g.graph["lanes"] = [(lane, index.label(lane) if lane else "") for lane in lane_order]
+    g.graph["lanes"] = list(lane_order.items())
     return g
-
-
-def _first(row) -> When:
-    return row[1] or row[2]
-
-
-def _last(row) -> When:
-    return row[2] or row[1]
 
 
 def _display(start: When | None, end: When | None) -> str:
@@ -102,9 +94,8 @@ def _lane(index: GraphIndex, s: str) -> str:
         return direct[0]
     counts: Counter = Counter()
     for sentence in index.links(s, TIKG.evidence.value):
-        for other in index.inc.get(sentence, {}).get(TIKG.evidence.value, []):
-            if index.kind(other) == "organization":
-                counts[other] += 1
+        for other in index.citing_organizations(sentence):
+            counts[other] += 1
     if not counts:
         return ""
     return min(counts, key=lambda o: (-counts[o], o))

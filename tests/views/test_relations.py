@@ -49,3 +49,27 @@ def test_filter_by_dates(triples):
     assert "remedy/skt-waiver" not in short(g)   # July
     with pytest.raises(ValueError):
         relations(triples, start="last week")
+
+
+def test_views_of_one_graph_share_no_lists(triples):
+    """Both views describe a node from one index (made once): each gets lists of its own."""
+    from types import SimpleNamespace
+    from kg.views import index_of
+    from kg.views.timeline import timeline
+    graph = SimpleNamespace(triples=triples)
+    fine = ID + "sanction/pipc-fine"
+    r, t = relations(graph), timeline(graph)
+    assert r.nodes[fine]["evidence"] == t.nodes[fine]["evidence"]
+    r.nodes[fine]["evidence"].append("changed")
+    r.nodes[fine]["sources"][0]["title"] = "changed"
+    assert "changed" not in t.nodes[fine]["evidence"] and t.nodes[fine]["sources"][0]["title"] != "changed"
+    index = index_of(graph)
+    assert index.describe(fine) == index.describe(fine) and index.describe(fine) is not index.describe(fine)
+    assert "changed" not in index.describe(fine)["evidence"]
+
+
+def test_index_incoming_links(triples):
+    from kg.views import GraphIndex
+    index = GraphIndex(triples)
+    assert ID + "sanction/pipc-fine" in index.inc[ID + "org/sk-telecom"]["https://w3id.org/tikg/ontology#imposedOn"]
+    assert index.figures(ID + "sanction/pipc-fine") == ["1347억9100만원 (134,791,000,000 KRW)"]

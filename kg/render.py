@@ -1,0 +1,258 @@
+"""One article's part of every export, rendered where the article is extracted (in a worker, cached).
+
+Most of the graph belongs to one article only: the article node, its
+sentences and its mention nodes (dates, money, counts), all under IRIs that
+contain the article's id. Those triples do not depend on any other article,
+so a worker renders them once, in every RDF export format, to a file on disk
+(:class:`RenderStore`), and the export writers stream these files into place.
+The main process never holds them: at 10,000 articles they are about 1 GB of
+N-Triples.
+
+What is left for the main process is small and travels in an
+:class:`ArticleDigest`: the story mentions (incidents, remedies, sanctions,
+events, figures), which need every article to be resolved to nodes
+(:mod:`kg.story`); the lines about shared nodes (organizations, persons) the
+article states; and what the views read of the article's own nodes.
+
+A render file is a pickled digest followed by the raw sections (``SECTIONS``).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from kg.mapping.context import Triple
+
+from kg.iris import Iris
+from kg.mention import Mention
+from kg.vocab import PROV, RDF, SCHEMA, TIKG, prefixes
+
+# kinds of resources that exist in one article only (their IRIs hold the article's id)
+LOCAL_KINDS = ("article", "sentence", "mention")
+# mention kinds that need the whole build to know which node they are (kg.story)
+STORY_KINDS = frozenset({"incident", "remedy", "sanction", "event", "figure"})
+# mention kinds whose nodes the views show as figures of the nodes they link (schema:amount, prov:wasDerivedFrom)
+VIEW_FIGURE_KINDS = frozenset({"money", "quantity"})
+# what the views read of a figure node (kg.views.GraphIndex.figure)
+VIEW_FIGURE_PROPERTIES = tuple(p.value for p in (RDF.type, SCHEMA.value, SCHEMA.currency, SCHEMA.unitText,
+                                                 TIKG.surfaceText, PROV.wasDerivedFrom))
+# what a render file holds after its digest, in this order
+SECTIONS = ("nt", "ttl", "jsonld")
+_PACKAGE = Path(__file__).resolve().parent
+_RENDER_CODE = ("render.py", "iris.py", "vocab.py", "mapping/*.py", "export/jsonld.py")
+
+
+@dataclass
+class ArticleDigest:
+    """What the main process keeps of one article (the rest is in its render file)."""
+
+    id: str
+    path: str
+    content_hash: str
+    published_at: datetime
+    title: str
+    story_mentions: tuple[Mention, ...]  # incidents, remedies, sanctions, events, figures, in text order
+    sentence_of: dict[int, int]  # a story mention's start -> the index of its sentence
+    story_sentences: dict[int, tuple[str, int, int]]  # sentences only story mentions cite: index -> (text, start, end)
+    shared_nt: bytes  # N-Triples about shared nodes (organizations, persons) this article states, sorted
+    view_nt: bytes  # what the views read of the article's own nodes: the article, money nodes, evidence texts
+    local_triples: int = 0
+    local_subjects: int = 0
+    sizes: tuple[int, ...] = ()  # bytes of each of SECTIONS
+    render_path: str = field(default="", compare=False)
+    data_offset: int = field(default=0, compare=False)
+
+    def section(self, name: str) -> bytes:
+        """One of SECTIONS, read from the render file."""
+        i = SECTIONS.index(name)
+        with open(self.render_path, "rb") as handle:
+            handle.seek(self.data_offset + sum(self.sizes[:i]))
+            data = handle.read(self.sizes[i])
+        if len(data) != self.sizes[i]:
+            raise OSError(f"{self.render_path}: render file is truncated")
+        return data
+
+
+class ArticleStub:
+    """Enough of an article for mapping its story mentions in the main process (see kg.mapping.context)."""
+
+    def __init__(self, digest: ArticleDigest):
+        self.id = digest.id
+        self._sentence_of = digest.sentence_of
+        self.sentences = {i: _Span(*s) for i, s in digest.story_sentences.items()}
+
+    def sentence_at(self, offset: int) -> int:
+        return self._sentence_of[offset]
+
+
+@dataclass(frozen=True)
+class _Span:
+    text: str
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------- rendering (in a worker)
+def is_local(iri: str, iris: Iris) -> bool:
+    """Whether ``iri`` names a node of one article only (article, sentence, mention)."""
+    return iri.startswith(_local_namespaces(iris.base))
+
+
+@lru_cache(maxsize=8)
+def _local_namespaces(base: str) -> tuple[str, ...]:
+    iris = Iris(base)
+    return tuple(iris.namespace(k) for k in LOCAL_KINDS)
+
+
+def nt_lines(triples: Iterable[Triple]) -> list[bytes]:
+    """The triples as sorted, distinct N-Triples lines (each ending in ``\\n``): the order of every export."""
+    return [line.encode("utf-8") for line in sorted({f"{t} .\n" for t in triples})]
+
+
+def distinct_sorted(triples: Iterable[Triple]) -> list[tuple[str, Triple]]:
+    """(N-Triples line, triple) for each distinct triple, sorted by line (str order is UTF-8 byte order)."""
+    return sorted({f"{t} .\n": t for t in triples}.items(), key=lambda x: x[0])
+
+
+def turtle_fragment(nt: bytes, base: str) -> bytes:
+    """Turtle statements (no @prefix lines) for N-Triples ``nt``, to be joined after one prefix header."""
+    if not nt:
+        return b""
+    body = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes(base))
+    lines = body.split(b"\n")
+    n = 0
+    while n < len(lines) and (lines[n].startswith(b"@prefix") or not lines[n]):
+        n += 1
+    return b"\n".join(lines[n:])
+
+
+def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:
+    """The digest and the SECTIONS of one article (``facts``: a kg.graph.ArticleFacts)."""
+    from kg.export.jsonld import jsonld_nodes
+    from kg.mapping import ArticleContext, local_triples
+
+    article = facts.article
+    ctx = ArticleContext(article, iris)
+    subject_ns = tuple("<" + ns for ns in _local_namespaces(iris.base))
+    own: list[tuple[str, Triple]] = []  # the article's own nodes' triples
+    others: list[tuple[str, Triple]] = []  # about shared nodes (organizations, persons)
+    for line, t in distinct_sorted(local_triples(ctx, [m for m in facts.mentions if m.kind not in STORY_KINDS])):
+        (own if line.startswith(subject_ns) else others).append((line, t))
+    locally_cited = set(ctx.cited)
+    local = [line.encode("utf-8") for line, _ in own]
+    shared = [line.encode("utf-8") for line, _ in others]
+    nt_local = b"".join(local)
+    story = tuple(m for m in facts.mentions if m.kind in STORY_KINDS)
+    sentence_of = {m.start: article.sentence_at(m.start) for m in story}
+    story_sentences = {}
+    for index in sorted(set(sentence_of.values()) - locally_cited):
+        span = article.sentences[index]
+        story_sentences[index] = (span.text, span.start, span.end)
+    digest = ArticleDigest(
+        id=article.id, path=article.path, content_hash=article.content_hash, published_at=article.published_at,
+        title=article.title, story_mentions=story, sentence_of=sentence_of, story_sentences=story_sentences,
+        shared_nt=b"".join(shared),
+        view_nt=_view_lines(article, iris, local, shared, sentence_of.values(), facts.mentions),
+        local_triples=len(local), local_subjects=len({line.split(b" ", 1)[0] for line in local}))
+    sections = [nt_local, turtle_fragment(nt_local, iris.base), jsonld_nodes([t for _, t in own], iris.base).encode("utf-8")]
+    digest.sizes = tuple(len(s) for s in sections)
+    return digest, sections
+
+
+def _view_lines(article, iris: Iris, local: list[bytes], shared: list[bytes], story_sentences: Iterable[int],
+                mentions) -> bytes:
+    """The article node, what the views read of its money and count nodes, and the text of the sentences
+    shared and story nodes cite."""
+    article_subject = b"<" + iris.article(article.id).value.encode() + b">"
+    wanted = {b"<" + iris.mention(article.id, m.kind, m.start, m.end).value.encode() + b">"
+              for m in mentions if m.kind in VIEW_FIGURE_KINDS}
+    evidence = b"<" + TIKG.evidence.value.encode() + b">"
+    cited = {parts[2][:-3] for parts in (line.split(b" ", 2) for line in shared) if parts[1] == evidence}
+    cited.update(b"<" + iris.sentence(article.id, i).value.encode() + b">" for i in story_sentences)
+    text = b"<" + SCHEMA.text.value.encode() + b">"
+    figure_properties = {b"<" + p.encode() + b">" for p in VIEW_FIGURE_PROPERTIES}
+    out = []
+    for line in local:
+        subject, predicate, _ = line.split(b" ", 2)
+        if subject == article_subject or (subject in wanted and predicate in figure_properties) \
+                or (subject in cited and predicate == text):
+            out.append(line)
+    return b"".join(out)
+
+
+# ---------------------------------------------------------------- where render files live
+@lru_cache(maxsize=None)
+def render_code_fingerprint() -> str:
+    """A hash of the mapping's and the fragment writers' source and of pyoxigraph's version."""
+    digest = hashlib.sha256(f"pyoxigraph {ox.__version__}\0".encode())
+    for pattern in _RENDER_CODE:
+        for path in sorted(_PACKAGE.glob(pattern)):
+            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class RenderStore:
+    """Render files in a folder: ``<hh>/<sha256 of the file>.<hash of base IRI and file name>.render``.
+
+    The file name enters the key because the article node records it (``tikg:sourceFile``).
+    Files are written whole and moved into place, so a killed build leaves only whole files.
+    """
+
+    def __init__(self, folder: str | os.PathLike, base_iri: str):
+        self.folder = Path(folder)
+        self.base_iri = base_iri
+
+    def __reduce__(self):
+        return (RenderStore, (str(self.folder), self.base_iri))
+
+    def path_for(self, content_hash: str, path: str) -> Path:
+        name = os.path.basename(str(path).replace("\\", "/"))
+        key = hashlib.sha256(f"{self.base_iri}\0{name}".encode()).hexdigest()[:12]
+        return self.folder / content_hash[:2] / f"{content_hash}.{key}.render"
+
+    def get(self, content_hash: str, path: str) -> ArticleDigest | None:
+        target = self.path_for(content_hash, path)
+        try:
+            with open(target, "rb") as handle:
+                digest = pickle.load(handle)
+                offset = handle.tell()
+                size = os.fstat(handle.fileno()).st_size
+        except FileNotFoundError:
+            return None
+        except Exception:  # truncated or from another version: a miss
+            return None
+        if not isinstance(digest, ArticleDigest) or size != offset + sum(digest.sizes):
+            return None
+        digest.path, digest.render_path, digest.data_offset = str(path), str(target), offset
+        return digest
+
+    def put(self, digest: ArticleDigest, sections: list[bytes]) -> ArticleDigest:
+        """Write the render file; returns the digest pointing at it."""
+        target = self.path_for(digest.content_hash, digest.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        head = pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(head)
+                for s in sections:
+                    handle.write(s)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        digest.render_path, digest.data_offset = str(target), len(head)
+        return digest
+

@@ -1,0 +1,146 @@
+"""kg/render.py: each article's own part of the exports, rendered once where it is extracted.
+
+The build keeps only digests and streams render files into the exports, so these tests check that
+the pieces add up to exactly the graph the mapping says, in every format.
+"""
+from __future__ import annotations
+
+import json
+import random
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.export import ExportError, write_all
+from kg.export.files import prefix_header
+from kg.extract import extract_article
+from kg.graph import ArticleFacts, assemble
+from kg.mapping import ArticleContext, triples_for_article
+from kg.mapping.context import Triple
+from kg.render import SECTIONS, is_local, render_article
+from kg.views import view_source
+from kg.views.relations import relations
+from kg.views.timeline import timeline
+from kg.vocab import prefixes
+from tests.conftest import SEEDS, make_article
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def parse(data: bytes, fmt=ox.RdfFormat.N_TRIPLES) -> set:
+    return {q.triple for q in ox.parse(data, format=fmt)}
+
+
+def test_str_of_a_mapping_triple_is_oxigraphs_n_triples_line():
+    s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
+    rng = random.Random(7)
+    alphabet = [chr(i) for i in range(0x250)] + ['"', "\\", "\n", "\r", "\t", "\u2028", "\ufeff", "한", "\U0001F600"]
+    for _ in range(2000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        for literal in (ox.Literal(value), ox.Literal(value, language="ko"),
+                        ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))):
+            expected = ox.serialize([ox.Triple(s, p, literal)], format=ox.RdfFormat.N_TRIPLES)
+            assert f"{Triple(s, p, literal)} .\n".encode() == expected
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    facts = [build([SEEDS]).kg.articles[0]]
+    return facts[0], assemble(facts)
+
+
+def test_sections_hold_the_articles_own_nodes_and_the_digest_the_rest(rendered):
+    facts, kg = rendered
+    (digest,) = kg.digests
+    whole = {ox.Triple(*t) for t in triples_for_article(ArticleContext(facts.article, kg.iris),
+                                                           [m for m in facts.mentions if m.kind not in
+                                                            {"incident", "remedy", "sanction", "event", "figure"}])}
+    own = parse(digest.section("nt"))
+    assert own and all(is_local(t.subject.value, kg.iris) for t in own)
+    shared = parse(digest.shared_nt)
+    assert shared and not any(is_local(t.subject.value, kg.iris) for t in shared)
+    assert own | shared == whole
+    header = prefix_header(prefixes(kg.iris.base))  # a fragment is statements under the file's one header
+    assert parse(header + digest.section("ttl"), ox.RdfFormat.TURTLE) == own
+    nodes = json.loads("[" + digest.section("jsonld").decode() + "]")
+    assert sorted(n["@id"] for n in nodes) == sorted({kg_compact(t.subject.value) for t in own})
+    assert digest.local_triples == len(own)
+    assert digest.local_subjects == len({t.subject for t in own})
+
+
+def kg_compact(iri: str) -> str:
+    kind, local = iri.rsplit("/", 2)[-2:]
+    return f"{kind}:{local}"
+
+
+def test_a_render_is_the_same_in_any_process_and_any_time(rendered):
+    facts, kg = rendered
+    from kg.iris import Iris
+    first, sections = render_article(facts, Iris())
+    second, again = render_article(facts, Iris())
+    assert first == second and sections == again
+    assert [len(s) for s in sections] == list(first.sizes) and len(sections) == len(SECTIONS)
+
+
+def test_the_graph_is_the_shared_lines_and_the_render_files(seed_build):
+    kg = seed_build.kg
+    everything = set()
+    for chunk in kg.nt_chunks():
+        everything |= parse(chunk)
+    assert everything == set(kg.triples)
+    assert kg.triple_count == len(kg.triples)
+    assert kg.node_count == len({t.subject for t in kg.triples})
+
+
+def test_support_count_is_on_merged_nodes_only(seed_build):
+    kg = seed_build.kg
+    counted = {t.subject.value: int(t.object.value) for t in kg.triples
+               if t.predicate.value.endswith("#supportCount")}
+    derived = {}
+    for t in kg.triples:
+        if t.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom":
+            derived.setdefault(t.subject.value, set()).add(t.object.value)
+    assert counted == {s: len(a) for s, a in derived.items() if not is_local(s, kg.iris)}
+    assert counted["https://w3id.org/tikg/id/org/kt"] == 6
+
+
+def test_the_views_read_the_same_from_the_view_graph_as_from_every_triple(seed_build):
+    kg = seed_build.kg
+    full = type("Full", (), {"triples": kg.triples, "iris": kg.iris})()
+    small, whole = relations(view_source(kg)), relations(full)
+    assert len(view_source(kg).triples) < len(kg.triples) / 2
+    assert sorted(small.nodes(data=True)) == sorted(whole.nodes(data=True))
+    assert sorted(small.edges(keys=True, data=True)) == sorted(whole.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(timeline(view_source(kg)), timeline(full))
+
+
+def test_story_mentions_seen_only_by_the_story_get_their_sentence():
+    article = make_article("KT는 지난 9월 해킹 사고로 서버가 감염됐다고 밝혔다. 회사는 고객에게 사과했다.")
+    kg = assemble([ArticleFacts(article, tuple(extract_article(article)))])
+    cited = {t.object.value for t in kg.triples if t.predicate.value.endswith("#evidence")}
+    sentences = {t.subject.value for t in kg.triples if t.object.value.endswith("#Sentence")}
+    assert cited == sentences
+
+
+def test_a_failing_view_writer_fails_the_export_and_leaves_other_files_whole(seed_build, tmp_path, monkeypatch):
+    import kg.export as export
+
+    def broken(kg, out):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(export.FORMATS, "graphml", broken)
+    with pytest.raises(ExportError, match="boom"):
+        write_all(seed_build.kg, tmp_path, ["ttl", "graphml", "html"], jobs=2)
+    assert (tmp_path / "graph.ttl").stat().st_size > 0
+    assert not list(tmp_path.glob(".*.part")) and not (tmp_path / "graph.graphml").exists()
+
+
+def test_writing_in_two_processes_gives_the_same_files(seed_build, tmp_path):
+    names = ["ttl", "trig", "graphml", "timeline_json"]
+    one = write_all(seed_build.kg, tmp_path / "one", names, jobs=1)
+    two = write_all(seed_build.kg, tmp_path / "two", names, jobs=2)
+    assert [p.name for p in one] == [p.name for p in two] == ["graph.ttl", "graph.trig", "graph.graphml",
+                                                                "timeline.json"]
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
