@@ -163,7 +163,7 @@ def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:
         shared_nt=b"".join(shared),
         view_nt=_view_lines(article, iris, local, shared, sentence_of.values(), facts.mentions),
         local_triples=len(local), local_subjects=len({line.split(b" ", 1)[0] for line in local}))
-    sections = [nt_local, turtle_fragment(nt_local, iris.base), jsonld_nodes([t for _, t in own], iris.base).encode("utf-8")]
+    sections = [nt_local, turtle_fragment(nt_local, iris.base), jsonld_nodes(nt_local, iris.base).encode("utf-8")]
     digest.sizes = tuple(len(s) for s in sections)
     return digest, sections
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from pyoxigraph import Literal, NamedNode
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
 from kg.export.files import atomic_output, graph_parts
@@ -78,20 +77,31 @@ class Compactor:
             key = self._keys[iri] = self.terms.get(iri) or self.iri(iri)
         return key
 
-    def value(self, predicate: str, o) -> object:
-        if isinstance(o, NamedNode):
-            return self.iri(o.value) if predicate in self.links else {"@id": self.iri(o.value)}
-        if isinstance(o, Literal):
-            if o.language:
-                return {"@value": o.value, "@language": o.language}
-            datatype = o.datatype.value
-            if datatype == _XSD_STRING:
-                return o.value if predicate not in self.links else {"@value": o.value}
-            compact = self._datatypes.get(datatype)
-            if compact is None:
-                compact = self._datatypes[datatype] = self.iri(datatype)
-            return {"@value": o.value, "@type": compact}
-        return {"@id": "_:" + o.value}
+    def value(self, predicate: str, o: str) -> object:
+        """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal)."""
+        if o[0] == "<":
+            return self.iri(o[1:-1]) if predicate in self.links else {"@id": self.iri(o[1:-1])}
+        if o[0] == "_":
+            return {"@id": o}
+        close = o.rindex('"')  # the closing quote: a language tag or a datatype IRI holds none
+        text = o[1:close] if "\\" not in o else _unescaped(o[:close + 1])
+        tail = o[close + 1:]
+        if not tail:
+            return text if predicate not in self.links else {"@value": text}
+        if tail[0] == "@":
+            return {"@value": text, "@language": tail[1:]}
+        datatype = tail[3:-1]  # ^^<...>
+        if datatype == _XSD_STRING:
+            return text if predicate not in self.links else {"@value": text}
+        compact = self._datatypes.get(datatype)
+        if compact is None:
+            compact = self._datatypes[datatype] = self.iri(datatype)
+        return {"@value": text, "@type": compact}
+
+
+def _unescaped(quoted: str) -> str:
+    """The value of an N-Triples string with escapes, as Oxigraph reads it."""
+    return next(iter(ox.parse(f"<x:s> <x:p> {quoted} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))).object.value
 
 
 _XSD_STRING = XSD.string.value
@@ -102,20 +112,27 @@ def compactor(base_iri: str) -> Compactor:
     return Compactor(context(base_iri))
 
 
-def node_objects(triples, c: Compactor) -> Iterator[dict]:
-    """One JSON-LD node object per subject, by subject IRI; keys and values sorted."""
+def node_objects(lines: Iterable[str], c: Compactor) -> Iterator[dict]:
+    """One JSON-LD node object per subject of the N-Triples ``lines``, by subject IRI; keys and values sorted.
+
+    Works on the text (a subject and a predicate hold no space) rather than on parsed terms: the
+    renderers have the text already, and reading terms back from Oxigraph costs three times as much."""
     nodes: dict[str, dict] = {}
-    rdf_type = RDF.type.value
-    for t in triples:
-        s = t.subject.value
-        node = nodes.get(s)
+    rdf_type = "<" + RDF.type.value + ">"
+    for line in lines:
+        i = line.index(" ")
+        j = line.index(" ", i + 1)
+        s = line[:i]
+        p = line[i + 1:j]
+        o = line[j + 1:line.rindex(" ")]  # without the final " ."
+        key = s[1:-1] if s[0] == "<" else s[2:]
+        node = nodes.get(key)
         if node is None:
-            node = nodes[s] = {"@id": c.iri(s) if isinstance(t.subject, NamedNode) else "_:" + s}
-        p = t.predicate.value
-        if p == rdf_type and isinstance(t.object, NamedNode):
-            node.setdefault("@type", []).append(c.key(t.object.value))
+            node = nodes[key] = {"@id": c.iri(key) if s[0] == "<" else s}
+        if p == rdf_type and o[0] == "<":
+            node.setdefault("@type", []).append(c.key(o[1:-1]))
         else:
-            node.setdefault(c.key(p), []).append(c.value(p, t.object))
+            node.setdefault(c.key(p[1:-1]), []).append(c.value(p[1:-1], o))
     for s in sorted(nodes):
         node = nodes[s]
         out = {"@id": node.pop("@id")}
@@ -130,11 +147,11 @@ def _canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def jsonld_nodes(triples, base_iri: str) -> str:
-    """The node objects of ``triples`` as they appear in the file's ``@graph`` list: one a line, joined
+def jsonld_nodes(nt: bytes, base_iri: str) -> str:
+    """The node objects of N-Triples ``nt`` as they appear in the file's ``@graph`` list: one a line, joined
     by ``,\n`` (workers render each article's own nodes this way; see kg.render)."""
     c = compactor(base_iri)
-    return ",\n".join("  " + _one_line(node) for node in node_objects(triples, c))
+    return ",\n".join("  " + _one_line(node) for node in node_objects(nt.decode("utf-8").split("\n")[:-1], c))
 
 
 _one_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode  # C-accelerated
@@ -146,7 +163,7 @@ def jsonld_chunks(kg) -> Iterator[bytes]:
     ctx = json.dumps(context(kg.iris.base), ensure_ascii=False, indent=1).replace("\n", "\n ")
     yield ('{\n "@context": ' + ctx + ',\n "@graph": [').encode("utf-8")
     first = True
-    shared = jsonld_nodes(ox.parse(kg.shared_nt, format=ox.RdfFormat.N_TRIPLES), kg.iris.base).encode("utf-8")
+    shared = jsonld_nodes(kg.shared_nt, kg.iris.base).encode("utf-8")
     for chunk in (shared, *(d.section("jsonld") for d in kg.digests)):
         if chunk:
             yield (b"\n" if first else b",\n") + chunk

@@ -147,10 +147,11 @@ def index_of(graph) -> "GraphIndex":
     return graph if isinstance(graph, GraphIndex) else _index(graph)
 
 
-def triples_of(graph) -> list[ox.Triple]:
-    """The triples of a ``KnowledgeGraph``, a pyoxigraph ``Store`` or an iterable of triples."""
+def triples_of(graph) -> Iterable[ox.Triple]:
+    """The triples of a ``KnowledgeGraph``, a view graph, a pyoxigraph ``Store`` or an iterable of triples
+    (to be read once)."""
     if hasattr(graph, "triples"):
-        return list(graph.triples)
+        return graph.triples
     if isinstance(graph, ox.Store):
         return [q.triple for q in graph.quads_for_pattern(None, None, None, None)]
     return list(graph)

@@ -88,6 +88,28 @@ def test_jsonld_keeps_every_literal_form(tmp_path, fixture_kg):
     assert investment["offeredBy"] == "org:sk-telecom"
 
 
+def test_jsonld_reads_escapes_language_tags_and_blank_nodes(tmp_path):
+    """The JSON-LD writer works on N-Triples text: escaped quotes, backslashes, line breaks, characters
+    str.splitlines would cut at, language tags and blank nodes come back as the same triples."""
+    from types import SimpleNamespace
+    from kg.iris import Iris
+    nt = ('<https://w3id.org/tikg/id/x> <https://schema.org/name> "say \\"hi\\" \\\\ back\\nslash" .\n'
+          '<https://w3id.org/tikg/id/x> <https://schema.org/text> "a\u2028b\x85c\x1cd" .\n'
+          '<https://w3id.org/tikg/id/x> <https://schema.org/headline> "\ud1b5\uc2e0"@ko .\n'
+          '<https://w3id.org/tikg/id/x> <https://schema.org/about> _:b1 .\n'
+          '_:b1 <https://schema.org/value> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    triples = [q.triple for q in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    path = write_jsonld(SimpleNamespace(triples=triples, iris=Iris()), tmp_path)
+    back = triples_of(path, ox.RdfFormat.JSON_LD)
+    def named(ts):  # blank nodes get new labels on reading
+        return {t for t in ts if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+    assert named(back) == named(triples) and len(named(triples)) == 3
+    assert len(back) == 5
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    x = next(n for n in doc["@graph"] if n["@id"].endswith("x"))
+    assert x["name"] == 'say "hi" \\ back\nslash' and x["headline"] == {"@value": "통신", "@language": "ko"}
+
+
 def test_graphml_and_gexf_reload_in_networkx(two_builds, seeds_kg):
     from kg.views.relations import relations
     view = relations(seeds_kg)
