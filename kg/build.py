@@ -10,7 +10,6 @@ this process (:func:`kg.graph.assemble_digests`).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import tempfile
 import traceback
@@ -20,11 +19,12 @@ from typing import Callable, Iterable, Iterator
 
 from kg.cache import FactsCache
 from kg.extract import extract_article
-from kg.graph import ArticleFacts, KnowledgeGraph, assemble_digests, ignore_sigint
+from kg.graph import ArticleFacts, KnowledgeGraph, assemble_digests
 from kg.iris import Iris
 from kg.render import ArticleDigest, RenderStore, render_article
 from kg.ingest import ArticleError, iter_article_paths, parse_article, read_article_bytes
 from kg.vocab import DEFAULT_BASE_IRI
+from kg.workers import can_fork, pooled_map
 
 _EXTRACT_DIR = os.path.join("kg", "extract") + os.sep
 _CHUNK = 32  # files per task sent to a worker
@@ -166,17 +166,9 @@ def _outcomes(files: list[str], jobs: int, cache: FactsCache | None, store: Rend
             yield process_file(path, cache, store)
         return
     chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = context.Pool(min(jobs, len(chunks)), initializer=ignore_sigint)
-    try:
-        for results in pool.imap(_process_chunk, [(chunk, cache, store) for chunk in chunks]):
-            yield from results
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    tasks = [(chunk, cache, store) for chunk in chunks]
+    for results in pooled_map(_process_chunk, tasks, min(jobs, len(chunks)), "fork" if can_fork() else "spawn"):
+        yield from results
 
 
 def _process_chunk(task: tuple[list[str], FactsCache | None, RenderStore]) -> list[Outcome]:

@@ -25,11 +25,11 @@ import hashlib
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
 
+from kg.atomic import atomic_output
 from kg.graph import ArticleFacts
 
 CACHE_DIRNAME = ".kg-cache"
@@ -89,23 +89,11 @@ class FactsCache:
 
     def put(self, facts: ArticleFacts) -> None:
         """Store one article's facts atomically; a failure to write only costs a later re-extraction."""
-        target = self._entry(facts.article.content_hash)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".part", dir=target.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
+            with atomic_output(self._entry(facts.article.content_hash)) as handle:
                 pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except BaseException as err:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if not isinstance(err, OSError):  # a full disk only costs a re-extraction; Ctrl-C stops
-                raise
+        except OSError:  # a full disk only costs a re-extraction; Ctrl-C stops
+            pass
 
     def renders(self, base_iri: str):
         """Where this cache keeps rendered articles (:class:`kg.render.RenderStore`) for ``base_iri``."""

@@ -15,9 +15,7 @@ own lines, articles by id. Every export follows that order.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import signal
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,12 +26,14 @@ from typing import Iterator
 import pyoxigraph as ox
 from pyoxigraph import Triple
 
+from kg.atomic import write_file
 from kg.ingest import Article
 from kg.iris import Iris
 from kg.mapping import ArticleContext, Resolver, story_triples, triples_for_article
 from kg.mention import Mention
 from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
 from kg.vocab import PROV, TIKG, DEFAULT_BASE_IRI
+from kg.workers import can_fork, pooled_map
 
 
 @dataclass(frozen=True)
@@ -214,11 +214,7 @@ def story_key(d: ArticleDigest, resolver: Resolver) -> str:
 def write_whole(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file and move it into place; a failure only costs a later re-mapping."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        write_file(path, data)
     except OSError:
         pass
 
@@ -230,28 +226,17 @@ _forked_story: tuple | None = None  # (digests, iris, resolver), inherited by fo
 def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int) -> Iterator[bytes]:
     """``story_lines`` of every digest, in order; forked processes share the resolver instead of pickling it."""
     global _forked_story
-    if jobs < 2 or len(digests) < 2 * _STORY_CHUNK or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(digests) < 2 * _STORY_CHUNK or not can_fork():
         for d in digests:
             yield story_lines(d, iris, resolver)
         return
     _forked_story = (digests, iris, resolver)
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=ignore_sigint)
     try:
         ranges = [(i, min(i + _STORY_CHUNK, len(digests))) for i in range(0, len(digests), _STORY_CHUNK)]
-        for chunk in pool.imap(_story_range, ranges):
+        for chunk in pooled_map(_story_range, ranges, jobs):
             yield from chunk
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
     finally:
-        pool.join()
         _forked_story = None
-
-
-def ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _story_range(bounds: tuple[int, int]) -> list[bytes]:

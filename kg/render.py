@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -31,6 +30,7 @@ from typing import Iterable
 import pyoxigraph as ox
 from kg.mapping.context import Triple
 
+from kg.atomic import atomic_output
 from kg.iris import Iris
 from kg.mention import Mention
 from kg.vocab import PROV, RDF, SCHEMA, TIKG, prefixes
@@ -238,21 +238,11 @@ class RenderStore:
     def put(self, digest: ArticleDigest, sections: list[bytes]) -> ArticleDigest:
         """Write the render file; returns the digest pointing at it."""
         target = self.path_for(digest.content_hash, digest.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         head = pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(head)
-                for s in sections:
-                    handle.write(s)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        with atomic_output(target) as handle:
+            handle.write(head)
+            for s in sections:
+                handle.write(s)
         digest.render_path, digest.data_offset = str(target), len(head)
         return digest
 

@@ -58,34 +58,27 @@ def xml_type(value) -> str:
     return "long" if isinstance(value, int) else "string"
 
 
+# replacements as ElementTree makes them ("&" first); an attribute value (double-quoted) also keeps its
+# quotes, line breaks and tabs as references
+_TEXT_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTR_ENTITIES = _TEXT_ENTITIES + (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _replaced(text: str, entities: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in entities:
+        if char in text:  # most values hold none: a test is cheaper than a copy
+            text = text.replace(char, entity)
+    return text
+
+
 def escape_text(text: str) -> str:
     """Character data, escaped as ElementTree does."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return _replaced(text, _TEXT_ENTITIES)
 
 
 def escape_attr(text: str) -> str:
-    """An attribute value for double quotes, escaped as ElementTree does (line breaks and tabs kept)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    """An attribute value for double quotes, escaped as ElementTree does."""
+    return _replaced(text, _ATTR_ENTITIES)
 
 
 def flat_rows(view: nx.MultiDiGraph) -> tuple[list[tuple[str, tuple]], list[tuple[str, str, str, str | int]]]:

@@ -193,7 +193,6 @@ class SentenceView:
 
     def subject_before(self, offset: int, types: frozenset | None = None) -> str | None:
         """The last organization before ``offset`` that is a subject or topic (a person stands for its employer)."""
-        g = rules().grammar
         best: tuple[int, str] | None = None
         for ref in self.orgs:
             if ref.mention.start < offset and ref.role in ("subject", "topic") and (types is None or ref.type in types):

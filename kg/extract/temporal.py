@@ -61,7 +61,7 @@ from typing import Iterator
 from kg.extract.korean import ends_word, is_hangul
 from kg.ingest import Article, Span
 from kg.mention import Found, Mention, make_attrs
-from kg.resources import ResourceError, alternation, compile_pattern, load_resource, require
+from kg.resources import ResourceError, compile_pattern, load_resource, require
 from kg.resources.scanner import Scanner
 
 RESOURCE = "temporal"
@@ -432,7 +432,6 @@ class Piece:
 def resolve(r: TemporalRules, ctx: Context, text: str, cand: Candidate) -> list[Piece]:
     m, rid = cand.match, cand.rule
     pub = ctx.pub
-    part_end = cand.end
     has_part = _g(m, "part") and m.end("part") <= cand.end
 
     def piece(start, end, v: Value, **extra):
@@ -479,8 +478,6 @@ def resolve(r: TemporalRules, ctx: Context, text: str, cand: Candidate) -> list[
         return [piece(cand.start, cand.end, Value(None, None, None, None, "unresolved"))]
     # the general Korean date: [지난|오는] [year] [month] [day] [part]
     modifier = r.parts[_squash(m.group("part"))] if has_part else None
-    if has_part:
-        part_end = cand.end
     direction = _g(m, "dir")
     y, yw, yp, mo, mo2, mw, d, d2 = m.group("y", "yw", "yp", "m", "m2", "mw", "d", "d2")
     year = int(y) if y else pub.year + r.year_words[_squash(yw)] if yw else pub.year + r.year_prefix[_squash(yp)] if yp else None

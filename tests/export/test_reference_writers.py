@@ -12,8 +12,8 @@ import pytest
 
 from kg.export.gexf import write_gexf
 from kg.export.graphml import flat_graph, write_graphml
-from kg.export.legend import legend, words
-from kg.export.picture import DPI, FONTS, HEIGHT_MIN, MAX_LABELS, WIDTH, draw
+from kg.export.legend import legend
+from kg.export.picture import MAX_LABELS, draw, framed
 from kg.export.timeline_html import Rows
 from kg.views.relations import relations
 from kg.views.timeline import timeline
@@ -114,52 +114,27 @@ def test_empty_graph_files(tmp_path, monkeypatch):
     assert nx.read_gexf(tmp_path / "graph.gexf").number_of_nodes() == 0
 
 
-# -- the picture: one matplotlib call per item, as it was drawn before
+# -- the picture: one matplotlib call per item, as it was drawn before (in the same frame)
 def per_item_draw(g) -> bytes:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
+    return framed(g, per_item_items)
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [f for f in FONTS if f in installed] or ["DejaVu Sans"]
-    lanes = [lane for lane, _ in g.graph["lanes"]]
-    labels = {lane: label or words()["no_lane"] for lane, label in g.graph["lanes"]}
-    styles = legend()
-    height = max(HEIGHT_MIN, 1.0 + 0.55 * max(len(lanes), 1))
-    with plt.rc_context({"font.family": fonts, "svg.hashsalt": "tikg", "axes.unicode_minus": False}):
-        fig, ax = plt.subplots(figsize=(WIDTH, height), dpi=DPI)
-        y_of = {lane: len(lanes) - 1 - i for i, lane in enumerate(lanes)}
-        for n, d in g.nodes(data=True):
-            y = y_of[d["lane"]]
-            color = styles.get(d["kind"], styles["other"])["color"]
-            first, last = date.fromisoformat(d["first"]), date.fromisoformat(d["last"])
-            x0, x1 = mdates.date2num(first), mdates.date2num(last) + 1
-            if d["span"]:
-                ax.barh(y, x1 - x0, left=x0, height=0.3, color=color, alpha=0.8)
-            elif d["granularity"] != "day":
-                ax.barh(y, x1 - x0, left=x0, height=0.3, color=color, alpha=0.3, hatch="//", edgecolor=color)
-            else:
-                ax.plot([x0 + 0.5], [y], "o", color=color, markersize=7)
-            if g.number_of_nodes() <= MAX_LABELS:
-                ax.annotate(d["label"][:24], (x0, y), xytext=(0, 9 + 9 * (d["order"] % 3)),
-                            textcoords="offset points", fontsize=7, rotation=0)
-        ax.set_yticks(range(len(lanes)), [labels[l] for l in reversed(lanes)])
-        ax.set_ylim(-0.7, max(len(lanes), 1) - 0.2)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-        ax.grid(axis="x", alpha=0.3)
-        ax.set_title(words()["title_timeline"])
-        kinds = sorted({d["kind"] for _, d in g.nodes(data=True)}, key=list(styles).index)
-        for kind in kinds:
-            ax.plot([], [], "o", color=styles[kind]["color"], label=styles[kind]["label"])
-        if kinds:
-            ax.legend(loc="upper left", fontsize=7, ncol=len(kinds), frameon=False, bbox_to_anchor=(0, -0.12))
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-        plt.close(fig)
-    return buffer.getvalue()
+
+def per_item_items(fig, ax, g, y_of, styles, fmt):
+    import matplotlib.dates as mdates
+    for n, d in g.nodes(data=True):
+        y = y_of[d["lane"]]
+        color = styles.get(d["kind"], styles["other"])["color"]
+        first, last = date.fromisoformat(d["first"]), date.fromisoformat(d["last"])
+        x0, x1 = mdates.date2num(first), mdates.date2num(last) + 1
+        if d["span"]:
+            ax.barh(y, x1 - x0, left=x0, height=0.3, color=color, alpha=0.8)
+        elif d["granularity"] != "day":
+            ax.barh(y, x1 - x0, left=x0, height=0.3, color=color, alpha=0.3, hatch="//", edgecolor=color)
+        else:
+            ax.plot([x0 + 0.5], [y], "o", color=color, markersize=7)
+        if g.number_of_nodes() <= MAX_LABELS:
+            ax.annotate(d["label"][:24], (x0, y), xytext=(0, 9 + 9 * (d["order"] % 3)),
+                        textcoords="offset points", fontsize=7, rotation=0)
 
 
 def made_up_timeline(items):
