@@ -12,7 +12,7 @@ What is left for the main process is small and travels in an
 :class:`ArticleDigest`: the story mentions (incidents, remedies, sanctions,
 events, figures), which need every article to be resolved to nodes
 (:mod:`kg.story`); the lines about shared nodes (organizations, persons) the
-article states; and what the views read of the article's own nodes.
+article states.
 
 A render file is a pickled digest followed by the raw sections (``SECTIONS``).
 """
@@ -44,8 +44,9 @@ VIEW_FIGURE_KINDS = frozenset({"money", "quantity"})
 # what the views read of a figure node (kg.views.GraphIndex.figure)
 VIEW_FIGURE_PROPERTIES = tuple(p.value for p in (RDF.type, SCHEMA.value, SCHEMA.currency, SCHEMA.unitText,
                                                  TIKG.surfaceText, PROV.wasDerivedFrom))
-# what a render file holds after its digest, in this order
-SECTIONS = ("nt", "ttl", "jsonld")
+# what a render file holds after its digest, in this order: the article's own nodes in three RDF formats,
+# then what the views read of them (N-Triples, see _view_lines)
+SECTIONS = ("nt", "ttl", "jsonld", "view")
 _PACKAGE = Path(__file__).resolve().parent
 _RENDER_CODE = ("render.py", "iris.py", "vocab.py", "mapping/*.py", "export/jsonld.py")
 
@@ -63,7 +64,6 @@ class ArticleDigest:
     sentence_of: dict[int, int]  # a story mention's start -> the index of its sentence
     story_sentences: dict[int, tuple[str, int, int]]  # sentences only story mentions cite: index -> (text, start, end)
     shared_nt: bytes  # N-Triples about shared nodes (organizations, persons) this article states, sorted
-    view_nt: bytes  # what the views read of the article's own nodes: the article, money nodes, evidence texts
     local_triples: int = 0
     local_subjects: int = 0
     sizes: tuple[int, ...] = ()  # bytes of each of SECTIONS
@@ -161,9 +161,9 @@ def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:
         id=article.id, path=article.path, content_hash=article.content_hash, published_at=article.published_at,
         title=article.title, story_mentions=story, sentence_of=sentence_of, story_sentences=story_sentences,
         shared_nt=b"".join(shared),
-        view_nt=_view_lines(article, iris, local, shared, sentence_of.values(), facts.mentions),
         local_triples=len(local), local_subjects=len({line.split(b" ", 1)[0] for line in local}))
-    sections = [nt_local, turtle_fragment(nt_local, iris.base), jsonld_nodes(nt_local, iris.base).encode("utf-8")]
+    sections = [nt_local, turtle_fragment(nt_local, iris.base), jsonld_nodes(nt_local, iris.base).encode("utf-8"),
+                _view_lines(article, iris, local, shared, sentence_of.values(), facts.mentions)]
     digest.sizes = tuple(len(s) for s in sections)
     return digest, sections
 

@@ -65,6 +65,26 @@ def test_the_first_file_keeps_a_duplicate_id_whatever_the_jobs(corpus):
         assert dup.path.endswith("zz_duplicate.txt")
 
 
+def test_a_partly_cached_build_with_jobs_keeps_file_order_and_equals_a_fresh_one(corpus, tmp_path):
+    # cached files are looked up in the main process, the others go to the workers: merged in file order
+    import shutil
+    from kg.cache import FactsCache
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], jobs=2, cache=cache)
+    files = sorted(folder.glob("*.txt"))
+    files[40].write_bytes(files[40].read_bytes().replace(b"\n# ", b"\n# Y ", 1))  # edited: a miss
+    (folder / "00000-early_duplicate.txt").write_bytes(files[7].read_bytes())  # a new file, first in order
+    result = build([folder], jobs=2, cache=cache)
+    fresh = build([folder], jobs=1)
+    assert (result.stats.extracted, result.stats.cached) == (1, COUNT + 1)  # the copy: same content, cached facts
+    assert result.skipped == fresh.skipped
+    assert [s.path.rsplit("/", 1)[-1] for s in result.skipped if "duplicate id" in s.problem] == [
+        files[7].name, "zz_duplicate.txt"]  # the earlier file wins: the new one keeps its id
+    assert result.kg.triples == fresh.kg.triples
+
+
 def test_progress_bar_counts_every_file_with_jobs(corpus, tmp_path):
     proc = run_cli(corpus, tmp_path / "out", "--jobs", "2", "--progress", "--formats", "ttl")
     assert f"{COUNT + 2}/{COUNT + 2} articles" in proc.stderr

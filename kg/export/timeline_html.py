@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from kg.export.html import node_info, render_page, tooltip
+from kg.export.html import node_info, tooltip, write_page
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
 from kg.views import paused_gc, view_source
-from kg.export.files import write_file
 
 ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of a Korean character at 11-14px
 LABEL_CHARS = 22
@@ -164,5 +163,4 @@ def timeline_payload(g) -> dict:
 def write_timeline_html(kg, out_dir: Path) -> Path:
     view = timeline(view_source(kg))
     with paused_gc():
-        page = render_page(words()["title_timeline"], timeline_payload(view))
-    return write_file(Path(out_dir) / "timeline.html", page)
+        return write_page(Path(out_dir) / "timeline.html", words()["title_timeline"], timeline_payload(view))

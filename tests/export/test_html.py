@@ -15,7 +15,7 @@ PROBE = "<img src=x onerror=alert(1)>"
 
 
 def test_script_json_cannot_close_the_script():
-    text = script_json({"t": "</script><script>alert(1)</script> <!-- & \u2028"})
+    text = script_json({"t": "</script><script>alert(1)</script> <!-- & \u2028"}).decode("utf-8")
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"t": "</script><script>alert(1)</script> <!-- & \u2028"}
 

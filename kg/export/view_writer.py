@@ -1,0 +1,41 @@
+"""The view formats, written by a process of their own: ``python -m kg.export.view_writer NT BASE OUT NAMES``.
+
+:func:`kg.export.write_all` starts it with the view graph's N-Triples in a temporary file ``NT``, the base
+IRI, the output folder and the comma-separated formats, and streams the RDF formats meanwhile. It exits 0
+once every file is in place; else 1, with what went wrong on one line of stdout.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+
+def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) -> None:
+    from kg.export import FORMATS
+    from kg.graph import ViewGraph
+    from kg.iris import Iris
+    from kg.views import index_of
+    view = ViewGraph(Path(nt_path).read_bytes(), Iris(base_iri))
+    index_of(view)
+    view.release_text()
+    for n in names:
+        FORMATS[n](view, out_dir)
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
+    nt_path, base_iri, out_dir, names = argv
+    try:
+        write_views(nt_path, base_iri, Path(out_dir), names.split(","))
+    except BaseException as err:  # one line for the parent, which exits non-zero
+        frame = traceback.extract_tb(err.__traceback__)[-1]
+        print(f"{type(err).__name__}: {err} ({os.path.basename(frame.filename)}:{frame.lineno})", flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
