@@ -161,14 +161,10 @@ Outcome = tuple[str, "ArticleDigest | Skip", bool]
 
 def _outcomes(files: list[str], jobs: int, cache: FactsCache | None, store: RenderStore) -> Iterator[Outcome]:
     """(path, digest or skip, came from cache) for every file, in the order of ``files``."""
-    if jobs <= 1 or len(files) <= _CHUNK:
-        for path in files:
-            yield process_file(path, cache, store)
-        return
-    hits = _cache_hits(files, store) if cache is not None else {}
-    pooled = _pooled_outcomes([path for path in files if path not in hits], jobs, cache, store)
+    hits = _cache_hits(files, store) if cache is not None and jobs > 1 and len(files) > _CHUNK else {}
+    rest = _pooled_outcomes([path for path in files if path not in hits], jobs, cache, store)
     for path in files:
-        yield hits[path] if path in hits else next(pooled)
+        yield hits[path] if path in hits else next(rest)
 
 
 def _cache_hits(files: list[str], store: RenderStore) -> dict[str, Outcome]:
@@ -180,18 +176,24 @@ def _cache_hits(files: list[str], store: RenderStore) -> dict[str, Outcome]:
         if n == _CHUNK and not hits:
             break
         try:
-            data = read_article_bytes(Path(path))
+            _, _, digest = _read_and_look_up(path, store)
         except ArticleError:
             continue  # a worker reports it
-        digest = store.get(hashlib.sha256(data).hexdigest(), path)
         if digest is not None:
             hits[path] = (path, digest, True)
     return hits
 
 
+def _read_and_look_up(path: str, store: RenderStore | None) -> tuple[bytes, str, ArticleDigest | None]:
+    """The file's bytes, their hash, and its cached render if ``store`` has one; raises ArticleError."""
+    data = read_article_bytes(Path(path))
+    content_hash = hashlib.sha256(data).hexdigest()
+    return data, content_hash, store.get(content_hash, path) if store is not None else None
+
+
 def _pooled_outcomes(files: list[str], jobs: int, cache: FactsCache | None, store: RenderStore) -> Iterator[Outcome]:
     """``process_file`` of every file, in order, in ``jobs`` worker processes if there are enough files."""
-    if len(files) <= _CHUNK:
+    if jobs <= 1 or len(files) <= _CHUNK:
         for path in files:
             yield process_file(path, cache, store)
         return
@@ -209,14 +211,11 @@ def _process_chunk(task: tuple[list[str], FactsCache | None, RenderStore]) -> li
 def process_file(path: str, cache: FactsCache | None, store: RenderStore) -> Outcome:
     """Read, extract and render one file (or take it from the cache); never raises for a bad file."""
     try:
-        data = read_article_bytes(Path(path))
+        data, content_hash, rendered = _read_and_look_up(path, store if cache is not None else None)
     except ArticleError as err:
         return path, Skip(err.path, err.problem), False
-    content_hash = hashlib.sha256(data).hexdigest()
-    if cache is not None:
-        rendered = store.get(content_hash, path)
-        if rendered is not None:
-            return path, rendered, True
+    if rendered is not None:
+        return path, rendered, True
     facts = cache.get(content_hash, path) if cache is not None else None
     was_cached = facts is not None
     if facts is None:

@@ -44,8 +44,7 @@ def script_json(data) -> bytes:
     and twice that as a Python string of Korean text, of which each replace would make a copy."""
     data = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
     for raw, escaped in _SCRIPT_ESCAPES:
-        if raw in data:
-            data = data.replace(raw, escaped)
+        data = data.replace(raw, escaped)  # the same object back when there is none
     return data
 
 
