@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 from kg.build import build, collect, default_jobs  # noqa: E402
+from kg.workers import in_child  # noqa: E402
 from kg.render import SECTIONS, RenderStore  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
@@ -99,3 +100,18 @@ def test_default_jobs_is_every_core():
 
 def test_jobs_must_be_positive(corpus, tmp_path):
     assert run_cli(corpus, tmp_path / "out", "--jobs", "0").returncode == 2
+
+
+def test_story_assembled_in_a_child_with_a_pool_equals_one_process(corpus, tmp_path, monkeypatch):
+    """Above a few hundred articles the story is resolved, mapped (in a pool) and merged in a child process."""
+    import kg.graph
+    from kg.export.trig import write_trig
+    calls = []
+    monkeypatch.setattr(kg.graph, "_STORY_CHUNK", 7)  # the 60 articles are enough for the child and its pool
+    monkeypatch.setattr(kg.graph, "in_child", lambda *a: calls.append(a[0].__name__) or in_child(*a))
+    two, one = build([corpus], jobs=2), build([corpus], jobs=1)
+    assert calls == ["merged_lines"]
+    assert two.kg.resolver is None and two.kg.shared_nt == one.kg.shared_nt and two.kg.story == one.kg.story
+    assert write_trig(two.kg, tmp_path / "two").read_bytes() == write_trig(one.kg, tmp_path / "one").read_bytes()
+    first = two.kg.articles[0]
+    assert set(two.kg.article_triples(first)) == set(one.kg.article_triples(first))  # the resolver made again

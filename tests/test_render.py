@@ -51,7 +51,7 @@ def rendered():
     return facts[0], assemble(facts)
 
 
-def test_sections_hold_the_articles_own_nodes_and_the_digest_the_rest(rendered):
+def test_sections_hold_the_articles_own_nodes_and_the_lines_about_shared_nodes(rendered):
     facts, kg = rendered
     (digest,) = kg.digests
     whole = {ox.Triple(*t) for t in triples_for_article(ArticleContext(facts.article, kg.iris),
@@ -59,7 +59,7 @@ def test_sections_hold_the_articles_own_nodes_and_the_digest_the_rest(rendered):
                                                             {"incident", "remedy", "sanction", "event", "figure"}])}
     own = parse(digest.section("nt"))
     assert own and all(is_local(t.subject.value, kg.iris) for t in own)
-    shared = parse(digest.shared_nt)
+    shared = parse(digest.section("shared"))
     assert shared and not any(is_local(t.subject.value, kg.iris) for t in shared)
     assert own | shared == whole
     header = prefix_header(prefixes(kg.iris.base))  # a fragment is statements under the file's one header
@@ -142,3 +142,30 @@ def test_writing_in_two_processes_gives_the_same_files(seed_build, tmp_path):
     assert [p.name for p in one] == [p.name for p in two] == ["graph.ttl", "graph.trig", "graph.graphml",
                                                                 "timeline.json"]
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+
+
+# sorted N-Triples where the lines' order is not the IRIs' order (<.../a2> sorts before <.../a>)
+SHARED = b"".join(sorted({
+    f"<http://x/{s}> <http://x/p{i}> \"{v}\"@ko .\n".encode() for s in ("a", "a2", "a-b", "b", "a/c")
+    for i in range(3) for v in ("값", "a \\\"quoted\\\" value")} | {
+    b"<http://x/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/T> .\n",
+    b"<http://x/b> <http://x/knows> <http://x/a> .\n"}))
+
+
+@pytest.mark.parametrize("size", [1, 60, 500, 1 << 20])
+def test_the_shared_part_in_pieces_is_the_whole_in_every_format(size, monkeypatch):
+    from kg.export.jsonld import jsonld_node_pieces, jsonld_nodes
+    from kg.render import pieces_between_subjects, subject_runs, turtle_fragment, turtle_pieces
+    import kg.render
+    pieces = list(pieces_between_subjects(SHARED, size))
+    assert b"".join(pieces) == SHARED and len(pieces) == {1: 5, 60: 5, 500: 3}.get(size, 1)
+    subjects = [{line.split(b" ", 1)[0] for line in p.splitlines()} for p in pieces]
+    assert sum(len(s) for s in subjects) == len(set().union(*subjects))  # a subject never spans two pieces
+    assert [s for s, _, _ in subject_runs(SHARED)] == [b"<http://x/a-b>", b"<http://x/a/c>", b"<http://x/a2>",
+                                                       b"<http://x/a>", b"<http://x/b>"]
+    base = "http://x/"
+    monkeypatch.setattr(kg.render, "pieces_between_subjects",
+                        lambda nt, _=None: pieces_between_subjects(nt, size))
+    assert b"".join(turtle_pieces(SHARED, base)) == turtle_fragment(SHARED, base)
+    nodes = list(jsonld_node_pieces(SHARED, base, size))
+    assert b",\n".join(nodes) == jsonld_nodes(SHARED, base).encode() and len(nodes) == len(pieces)

@@ -41,8 +41,10 @@ FORMATS: dict[str, Writer] = {
     "png": write_picture,
 }
 
-# formats drawn from the views (kg.views); the others are streamed from the RDF parts
-VIEW_FORMATS = frozenset({"graphml", "gexf", "timeline_json", "html", "timeline_html", "png"})
+# formats drawn from the views (kg.views) -> the view each draws; the others are streamed from the RDF parts
+VIEW_OF = {"graphml": "relations", "gexf": "relations", "html": "relations",
+           "timeline_json": "timeline", "timeline_html": "timeline", "png": "timeline"}
+VIEW_FORMATS = frozenset(VIEW_OF)
 
 
 class ExportError(RuntimeError):

@@ -35,7 +35,8 @@ GRAPHML_OPEN = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
 # XML 1.0's Char production; anything else cannot be in the file at all, not even as a character reference
 NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 XML_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r")   # UTF-8 bytes that are no C0 control
-CHUNK_LINES = 20000   # lines encoded and written at a time
+CHUNK_CHARS = 1 << 20   # characters encoded and written at a time (a node's lines come as one string,
+                        # and an organization's, with every evidence sentence, can be 1 MB)
 
 
 def flat_value(value) -> str | int:
@@ -81,24 +82,40 @@ def escape_attr(text: str) -> str:
     return _replaced(text, _ATTR_ENTITIES)
 
 
-def flat_rows(view: nx.MultiDiGraph) -> tuple[list[tuple[str, tuple]], list[tuple[str, str, str, str | int]]]:
+class FlatNodes:
+    """The view's nodes as ``(id, values in NODE_FIELDS order)``, sorted by id, made again on each pass.
+
+    The writers pass twice (attribute ids, then the nodes); holding the rows instead would hold every
+    node's joined evidence, figures and source titles at once: 0.15 GB at 10,000 articles."""
+
+    def __init__(self, view: nx.MultiDiGraph):
+        self._data = view.nodes
+        self._ids = sorted(view)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[tuple[str, tuple]]:
+        data = self._data
+        for n in self._ids:
+            d = data[n]
+            sources = d["sources"]
+            derived = {"source_titles": [s["title"] for s in sources],
+                       "source_urls": [s["url"] for s in sources if s["url"]]}
+            values = []
+            for k in NODE_FIELDS:
+                v = derived[k] if k in derived else d.get(k, "")
+                values.append(v if type(v) is str or type(v) is int else flat_value(v))
+            yield n, tuple(values)
+
+
+def flat_rows(view: nx.MultiDiGraph) -> tuple[FlatNodes, list[tuple[str, str, str, str | int]]]:
     """The relations view flattened, in a stable order: nodes ``(id, values in NODE_FIELDS order)`` sorted
-    by id; edges ``(source, target, relation, label)`` sorted by (source, target, relation), the i-th one
-    being edge ``e{i}``."""
-    data = dict(view.nodes(data=True))
-    nodes = []
-    for n in sorted(data):
-        d = data[n]
-        sources = d["sources"]
-        derived = {"source_titles": [s["title"] for s in sources], "source_urls": [s["url"] for s in sources if s["url"]]}
-        values = []
-        for k in NODE_FIELDS:
-            v = derived[k] if k in derived else d.get(k, "")
-            values.append(v if type(v) is str or type(v) is int else flat_value(v))
-        nodes.append((n, tuple(values)))
+    by id (:class:`FlatNodes`); edges ``(source, target, relation, label)`` sorted by (source, target,
+    relation), the i-th one being edge ``e{i}``."""
     # (source, target, relation) is unique in the view: sorting whole rows never compares the labels
     edges = sorted([(u, v, key, flat_value(d.get("label", key))) for u, v, key, d in view.edges(keys=True, data=True)])
-    return nodes, edges
+    return FlatNodes(view), edges
 
 
 def flat_graph(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -153,11 +170,14 @@ def xml_bytes(text: str) -> bytes:
 def write_chunks(handle, lines: Iterator[str]) -> None:
     """Encode and write ``lines`` (each ending in a newline) in batches, without characters XML forbids."""
     batch: list[str] = []
+    held = 0
     for line in lines:
         batch.append(line)
-        if len(batch) >= CHUNK_LINES:
+        held += len(line)
+        if held >= CHUNK_CHARS:
             handle.write(xml_bytes("".join(batch)))
             batch.clear()
+            held = 0
     if batch:
         handle.write(xml_bytes("".join(batch)))
 

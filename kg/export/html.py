@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import networkx as nx
@@ -35,47 +37,88 @@ SCALE = 9.0        # pixels per unit of the layouts
 # what may not appear raw inside a <script> element, as UTF-8, and its JSON escape
 _SCRIPT_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
                    ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+CHUNK = 1000   # array items put into JSON at a time
 
 
-def script_json(data) -> bytes:
-    """JSON (UTF-8) safe inside a <script> element: no '</script>', no '<!--', no raw line separators.
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
-    The escapes are applied to the encoded bytes: at 10,000 articles the page's data is 0.1 GB of UTF-8
-    and twice that as a Python string of Korean text, of which each replace would make a copy."""
-    data = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+
+def _escaped(text: str) -> bytes:
+    """``text`` as UTF-8 with the script escapes; they are per character, so pieces escaped one by one
+    join into the whole escaped. Applied to the bytes: on a string of Korean text each replace would
+    copy twice as much."""
+    data = text.encode("utf-8")
     for raw, escaped in _SCRIPT_ESCAPES:
         data = data.replace(raw, escaped)  # the same object back when there is none
     return data
 
 
-def page_parts(title: str, data: dict) -> list[bytes]:
+def _array(items: Iterable) -> Iterator[bytes]:
+    """A JSON array in pieces of CHUNK items (with these separators, a list's JSON is its items' joined
+    by commas, and dumping a chunk as a list keeps json's fast C encoder)."""
+    items, sep = iter(items), "["
+    while chunk := list(islice(items, CHUNK)):
+        yield _escaped(sep + _dumps(chunk)[1:-1])
+        sep = ","
+    yield b"[]" if sep == "[" else b"]"
+
+
+def _is_array(value) -> bool:
+    return isinstance(value, (list, tuple, Iterator))
+
+
+def script_json_parts(data) -> Iterator[bytes]:
+    """JSON (UTF-8) safe inside a <script> element, in pieces: no '</script>', no '<!--', no raw line separators.
+
+    An array, or an array value of a dict, goes a chunk at a time and may be an iterator (a generator
+    is written as an array): at 10,000 articles the page's data is 0.1 GB of UTF-8 and twice that as
+    a Python string, and neither the whole nor its lists of dicts need to exist at once."""
+    if isinstance(data, dict):
+        sep = "{"
+        for key, value in data.items():
+            yield _escaped(sep + _dumps({key: 0})[1:-2])   # '"key":' as json writes it
+            yield from _array(value) if _is_array(value) else (_escaped(_dumps(value)),)
+            sep = ","
+        yield b"{}" if sep == "{" else b"}"
+    else:
+        yield from _array(data) if _is_array(data) else (_escaped(_dumps(data)),)
+
+
+def script_json(data) -> bytes:
+    """The pieces of :func:`script_json_parts` joined."""
+    return b"".join(script_json_parts(data))
+
+
+def page_parts(title: str, data: dict) -> Iterator[bytes]:
     """The page as pieces of UTF-8 to be written one after another (no copy of the whole page is made).
 
     The vendored files are read as text: newlines are normalized as they always were."""
     page = (TEMPLATES / "page.html").read_text(encoding="utf-8")
     parts = {
-        "@@TITLE@@": title.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8"),
-        "@@VIS_CSS@@": (STATIC / "vis-network.css").read_text(encoding="utf-8").encode("utf-8"),
-        "@@DATA@@": script_json(data),
-        "@@VIS_JS@@": (STATIC / "vis-network.min.js").read_text(encoding="utf-8").encode("utf-8"),
-        "@@APP_JS@@": (TEMPLATES / "app.js").read_text(encoding="utf-8").encode("utf-8"),
+        "@@TITLE@@": [title.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8")],
+        "@@VIS_CSS@@": [(STATIC / "vis-network.css").read_text(encoding="utf-8").encode("utf-8")],
+        "@@DATA@@": script_json_parts(data),
+        "@@VIS_JS@@": [(STATIC / "vis-network.min.js").read_text(encoding="utf-8").encode("utf-8")],
+        "@@APP_JS@@": [(TEMPLATES / "app.js").read_text(encoding="utf-8").encode("utf-8")],
     }
     # each marker of the template replaced (only there, never inside an inserted part)
     found = sorted((page.find(marker), marker) for marker in parts if marker in page)
-    out, at = [], 0
+    at = 0
     for position, marker in found:
-        out += [page[at:position].encode("utf-8"), parts[marker]]
+        yield page[at:position].encode("utf-8")
+        yield from parts[marker]
         at = position + len(marker)
-    out.append(page[at:].encode("utf-8"))
-    out += [parts[marker] for marker in parts if marker not in page]   # a missing marker's part goes at the end
-    return out
+    yield page[at:].encode("utf-8")
+    for marker in parts:
+        if marker not in page:   # a missing marker's part goes at the end
+            yield from parts[marker]
 
 
 def write_page(target: Path, title: str, data: dict) -> Path:
     """Write the page of ``data`` to ``target`` whole or not at all."""
-    parts = page_parts(title, data)
     with atomic_output(target) as handle:
-        handle.writelines(parts)
+        handle.writelines(page_parts(title, data))
     return target
 
 
@@ -146,6 +189,8 @@ def cluster_layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
 
 
 def graph_payload(g: nx.MultiDiGraph) -> dict:
+    """The page's data; "nodes" and "edges" are generators, made while the page is written (memory:
+    at 10,000 articles their dicts would take 0.1 GB at once), so the dict serves one pass."""
     kinds = legend()
     pos = layout(g)
     neighbours_org: dict[str, set] = {n: set() for n in g}
@@ -156,26 +201,28 @@ def graph_payload(g: nx.MultiDiGraph) -> dict:
                 neighbours_org[u].add(v)
             if kind[u] == "organization":
                 neighbours_org[v].add(u)
-    nodes = []
-    for n, d in g.nodes(data=True):
-        shown_date = ", ".join(d["dates"])
-        orgs = sorted(neighbours_org[n] | ({n} if d["kind"] == "organization" else set()))
-        size = 10 + min(20, 2 * int(d["support"])) if d["kind"] in ("organization", "incident") else 10
-        nodes.append({"id": n, "label": d["label"][:40], "kind": d["kind"] if d["kind"] in kinds else "other",
-                      "x": pos[n][0], "y": pos[n][1], "size": size, "tip": tooltip(d, shown_date),
-                      "orgs": orgs, "text": (d["label"] + " " + " ".join(d["types"])).lower(),
-                      "info": node_info(d, shown_date)})
+
+    def nodes():
+        for n, d in g.nodes(data=True):
+            shown_date = ", ".join(d["dates"])
+            orgs = sorted(neighbours_org[n] | ({n} if d["kind"] == "organization" else set()))
+            size = 10 + min(20, 2 * int(d["support"])) if d["kind"] in ("organization", "incident") else 10
+            yield {"id": n, "label": d["label"][:40], "kind": d["kind"] if d["kind"] in kinds else "other",
+                   "x": pos[n][0], "y": pos[n][1], "size": size, "tip": tooltip(d, shown_date),
+                   "orgs": orgs, "text": (d["label"] + " " + " ".join(d["types"])).lower(),
+                   "info": node_info(d, shown_date)}
+
     # (source, target, key) is unique: sorting whole rows never compares the labels
     rows = sorted(g.edges(keys=True, data="label"))
     few = len(rows) <= 400
-    edges = [{"from": u, "to": v, "label": label if few and key in STORY else "", "title": label,
+    edges = ({"from": u, "to": v, "label": label if few and key in STORY else "", "title": label,
               "dashes": key not in STORY}
-             for u, v, key, label in rows]
-    present = {x["kind"] for x in nodes}
+             for u, v, key, label in rows)
+    present = {k if k in kinds else "other" for k in kind.values()}
     orgs = sorted((n for n in g if g.nodes[n]["kind"] == "organization"), key=lambda n: (g.nodes[n]["label"], n))
     return {"title": words()["title_graph"], "words": words(), "legend": kinds,
             "kinds": [k for k in kinds if k in present],
-            "orgs": [{"id": o, "label": g.nodes[o]["label"]} for o in orgs], "nodes": nodes, "edges": edges}
+            "orgs": [{"id": o, "label": g.nodes[o]["label"]} for o in orgs], "nodes": nodes(), "edges": edges}
 
 
 def write_html(kg, out_dir: Path) -> Path:

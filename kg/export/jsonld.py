@@ -13,6 +13,7 @@ see kg.render) sorted by IRI; keys sorted, values sorted.
 """
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
 from kg.export.files import atomic_output, graph_parts
+from kg.render import subject_runs
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
 TERM_NAMESPACES = (("tikg", TIKG), ("schema", SCHEMA), ("prov", PROV), ("rdfs", RDFS), ("skos", SKOS), ("sem", SEM))
@@ -147,6 +149,25 @@ def _canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterator[bytes]:
+    """:func:`jsonld_nodes` of sorted N-Triples ``nt`` (UTF-8), the same bytes once joined by ``,\n``, made
+    piece by piece: the shared part is 0.17 GB at 10,000 articles, and at once its text, its lines and
+    its node objects took 0.5 GB more. Nodes go by IRI, which is not the order of the lines (``<a/b>``
+    sorts after ``<a/b2>``), so the subjects' runs of lines are sorted first, then taken in pieces."""
+    runs = sorted((subject[1:-1] if subject[:1] == b"<" else subject[2:], start, end)
+                  for subject, start, end in subject_runs(nt))
+    piece: list[bytes] = []
+    held = 0
+    for i, (key, start, end) in enumerate(runs):
+        piece.append(nt[start:end])
+        held += end - start
+        if held >= size and (i + 1 == len(runs) or runs[i + 1][0] != key):  # one node stays in one piece
+            yield jsonld_nodes(b"".join(piece), base_iri).encode("utf-8")
+            piece, held = [], 0
+    if piece:
+        yield jsonld_nodes(b"".join(piece), base_iri).encode("utf-8")
+
+
 def jsonld_nodes(nt: bytes, base_iri: str) -> str:
     """The node objects of N-Triples ``nt`` as they appear in the file's ``@graph`` list: one a line, joined
     by ``,\n`` (workers render each article's own nodes this way; see kg.render)."""
@@ -163,8 +184,8 @@ def jsonld_chunks(kg) -> Iterator[bytes]:
     ctx = json.dumps(context(kg.iris.base), ensure_ascii=False, indent=1).replace("\n", "\n ")
     yield ('{\n "@context": ' + ctx + ',\n "@graph": [').encode("utf-8")
     first = True
-    shared = jsonld_nodes(kg.shared_nt, kg.iris.base).encode("utf-8")
-    for chunk in (shared, *(d.section("jsonld") for d in kg.digests)):
+    shared = jsonld_node_pieces(kg.shared_nt, kg.iris.base)
+    for chunk in itertools.chain(shared, (d.section("jsonld") for d in kg.digests)):
         if chunk:
             yield (b"\n" if first else b",\n") + chunk
             first = False

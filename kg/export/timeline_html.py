@@ -101,6 +101,8 @@ class Rows:
 
 
 def timeline_payload(g) -> dict:
+    """The page's data; "nodes" and "edges" are generators, made while the page is written (memory),
+    so the dict serves one pass."""
     kinds, w = legend(), words()
     rows = [(n, d) for n, d in g.nodes(data=True)]
     if rows:
@@ -140,22 +142,24 @@ def timeline_payload(g) -> dict:
         lane_y[lane] = y
         axis_lanes.append({"y0": y, "y1": y + height, "label": lane_label[lane]})
         y += height
-    nodes = []
-    for n, d, cx, width, label, row in items:
-        node = {"id": n, "label": label, "kind": d["kind"] if d["kind"] in kinds else "other",
-                "x": round(cx), "y": lane_y[d["lane"]] + LANE_PAD + row * ROW + ROW // 2 - 6, "size": 8,
-                "font": 12, "tip": tooltip(d, d["date"]), "orgs": sorted({d["lane"], *d["orgs"]} - {""}),
-                "text": (d["label"] + " " + " ".join(d["types"]) + " " + d["date"]).lower(),
-                "info": node_info(d, d["date"])}
-        if width:
-            node.update(shape="box", width=round(width), light=not d["span"])
-        nodes.append(node)
-    edges = [{"from": u, "to": v, "label": "", "title": "", "dashes": True, "color": "#c8c8c8"}
-             for u, v in g.edges()]
-    present = {x["kind"] for x in nodes}
+
+    def nodes():
+        for n, d, cx, width, label, row in items:
+            node = {"id": n, "label": label, "kind": d["kind"] if d["kind"] in kinds else "other",
+                    "x": round(cx), "y": lane_y[d["lane"]] + LANE_PAD + row * ROW + ROW // 2 - 6, "size": 8,
+                    "font": 12, "tip": tooltip(d, d["date"]), "orgs": sorted({d["lane"], *d["orgs"]} - {""}),
+                    "text": (d["label"] + " " + " ".join(d["types"]) + " " + d["date"]).lower(),
+                    "info": node_info(d, d["date"])}
+            if width:
+                node.update(shape="box", width=round(width), light=not d["span"])
+            yield node
+
+    edges = ({"from": u, "to": v, "label": "", "title": "", "dashes": True, "color": "#c8c8c8"}
+             for u, v in g.edges())
+    present = {d["kind"] if d["kind"] in kinds else "other" for _, d in rows}
     return {"title": w["title_timeline"], "words": w, "legend": kinds, "kinds": [k for k in kinds if k in present],
             "orgs": [{"id": lane, "label": lane_label[lane]} for lane in lanes if lane],
-            "nodes": nodes, "edges": edges,
+            "nodes": nodes(), "edges": edges,
             "axis": {"x0": 0, "x1": round(days * per_day), "y0": 0, "y1": y, "lanes": axis_lanes,
                      "ticks": _ticks(lo, hi, per_day)}}
 

@@ -29,7 +29,7 @@ def write_trig(kg, out_dir: Path) -> Path:
         for d in kg.digests:
             handle.write(b"\n<" + kg.iris.article(d.id).value.encode() + b"> {\n")
             handle.write(d.section("ttl"))
-            handle.write(d.shared_nt)  # N-Triples lines are Turtle statements too
+            handle.write(d.section("shared"))  # N-Triples lines are Turtle statements too
             handle.write(kg.story_nt(d))
             handle.write(b"}\n")
     return target

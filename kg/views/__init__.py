@@ -136,6 +136,15 @@ def memoized_view(view):
     return wrapper
 
 
+def release_view(graph, view) -> None:
+    """Forget ``graph``'s memoized ``view`` (every variant) and empty it, for a process that has written
+    what needed it. Emptied, because a networkx graph sits in reference cycles (its cached node and edge
+    views) that only a full collection would free: seconds, with the index's millions of objects."""
+    cache = getattr(graph, "__dict__", {}).get("_views", {})
+    for key in [k for k in cache if k[0] == view.__name__]:
+        cache.pop(key).clear()
+
+
 def view_source(graph):
     """What an export's views read: a build's :meth:`~kg.graph.KnowledgeGraph.view_graph` (the triples
     the views show, without the mention and sentence nodes they do not), else ``graph`` itself."""
@@ -434,21 +443,19 @@ class GraphIndex:
             return [s]
         return self.links(s, _DERIVED_FROM)
 
-    def _source_of(self, a: str) -> tuple[str, str, str]:
+    def _source_of(self, a: str) -> tuple[str, str, str, str]:
+        """(iri, title, url, published) of an article, made once: a node's sources are kept as these
+        tuples (an organization has thousands) and made into dicts for each caller."""
         info = self._source.get(a)
         if info is None:
             url = self.links(a, _URL)
             when = self.published(a)
-            info = self._source[a] = (self.first(a, _HEADLINE) or local_name(a), url[0] if url else "",
+            info = self._source[a] = (a, self.first(a, _HEADLINE) or local_name(a), url[0] if url else "",
                                       when.value if when else "")
         return info
 
     def source_info(self, s: str) -> list[dict]:
-        out = []
-        for a in self.sources(s):
-            title, url, published = self._source_of(a)
-            out.append({"iri": a, "title": title, "url": url, "published": published})
-        return out
+        return [_source_dict(self._source_of(a)) for a in self.sources(s)]
 
     def describe(self, s: str) -> dict:
         """Flat attributes for a view node: strings, numbers and lists of strings only, never None.
@@ -458,12 +465,12 @@ class GraphIndex:
         if d is None:
             d = self._described[s] = self._describe(s)
         return {**d, "types": list(d["types"]), "figures": list(d["figures"]), "evidence": list(d["evidence"]),
-                "sources": [dict(x) for x in d["sources"]], "orgs": list(d["orgs"])}
+                "sources": [_source_dict(x) for x in d["sources"]], "orgs": list(d["orgs"])}
 
     def _describe(self, s: str) -> dict:
         kind = self.kind(s) or "other"
         support = self.first(s, _SUPPORT)
-        sources = self.source_info(s)
+        sources = [self._source_of(a) for a in self.sources(s)]
         return {
             "iri": s,
             "kind": kind,
@@ -482,6 +489,11 @@ _HEADLINE, _SURFACE, _TEXT = SCHEMA.headline.value, TIKG.surfaceText.value, SCHE
 _VALUE, _CURRENCY, _UNIT = SCHEMA.value.value, SCHEMA.currency.value, SCHEMA.unitText.value
 _PUBLISHED, _EVIDENCE, _DERIVED_FROM = SCHEMA.datePublished.value, TIKG.evidence.value, PROV.wasDerivedFrom.value
 _URL, _SUPPORT = SCHEMA.url.value, TIKG.supportCount.value
+
+
+def _source_dict(info: tuple[str, str, str, str]) -> dict:
+    iri, title, url, published = info
+    return {"iri": iri, "title": title, "url": url, "published": published}
 
 
 def _first_value(values: list | None) -> str | None:

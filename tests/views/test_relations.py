@@ -73,3 +73,18 @@ def test_index_incoming_links(triples):
     index = GraphIndex(triples)
     assert ID + "sanction/pipc-fine" in index.inc[ID + "org/sk-telecom"]["https://w3id.org/tikg/ontology#imposedOn"]
     assert index.figures(ID + "sanction/pipc-fine") == ["1347억9100만원 (134,791,000,000 KRW)"]
+
+
+def test_a_released_view_is_emptied_and_made_again_on_the_next_call(triples):
+    from types import SimpleNamespace
+    import networkx as nx
+    from kg.views import release_view
+    from kg.views.timeline import timeline
+    graph = SimpleNamespace(triples=triples)
+    first, narrowed, kept = relations(graph), relations(graph, org="KT"), timeline(graph)
+    assert relations(graph) is first and first.number_of_nodes() == 23
+    release_view(graph, relations)
+    assert first.number_of_nodes() == narrowed.number_of_nodes() == 0  # every variant, emptied
+    again = relations(graph)
+    assert again is not first and nx.utils.graphs_equal(again, relations(triples))
+    assert timeline(graph) is kept and kept.number_of_nodes() > 0  # the other view stays
