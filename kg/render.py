@@ -148,24 +148,27 @@ def subject_runs(nt: bytes) -> Iterator[tuple[bytes, int, int]]:
         yield m.group(1), m.start(), m.end()
 
 
-def pieces_between_subjects(nt: bytes, size: int = 1 << 20) -> Iterator[bytes]:
-    """Sorted N-Triples ``nt`` in pieces of about ``size`` bytes, each cut after a subject's last line,
-    for writers that would otherwise hold the whole shared part and its rendering at once."""
-    start, n = 0, len(nt)
-    while start < n:
-        end = (nt.find(b"\n", min(start + size, n) - 1) + 1) or n  # the end of the line at start + size
-        line = max(start, nt.rfind(b"\n", start, end - 1) + 1)
-        subject = nt[line:nt.find(b" ", line) + 1]
-        while end < n and nt.startswith(subject, end):  # and of the lines after it about the same subject
-            end = (nt.find(b"\n", end) + 1) or n
-        yield nt[start:end]
-        start = end
+def runs_in_pieces(nt: bytes, runs: Iterable[tuple[bytes, int, int]], size: int = 1 << 20) -> Iterator[bytes]:
+    """The ``(key, start, end)`` runs of ``nt``, in their order, joined into pieces of about ``size`` bytes
+    (runs with one key stay in one piece): for writers that would otherwise hold the whole shared part
+    and its rendering at once."""
+    piece: list[bytes] = []
+    held, last = 0, None
+    for key, start, end in runs:
+        if held >= size and key != last:
+            yield b"".join(piece)
+            piece, held = [], 0
+        piece.append(nt[start:end])
+        held += end - start
+        last = key
+    if piece:
+        yield b"".join(piece)
 
 
-def turtle_pieces(nt: bytes, base: str) -> Iterator[bytes]:
+def turtle_pieces(nt: bytes, base: str, size: int = 1 << 20) -> Iterator[bytes]:
     """:func:`turtle_fragment` of sorted N-Triples ``nt``, the same bytes, made piece by piece (at 10,000
     articles the shared part is 0.17 GB: at once, its Turtle and the lines of it took 0.4 GB more)."""
-    for piece in pieces_between_subjects(nt):
+    for piece in runs_in_pieces(nt, subject_runs(nt), size):
         yield turtle_fragment(piece, base)
 
 

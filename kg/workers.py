@@ -46,18 +46,17 @@ def in_child(function: Callable[..., R], *args) -> R:
     child.start()
     sending.close()
     try:
-        try:
-            ok, value = receiving.recv()
-        except EOFError:
-            child.join()
-            raise RuntimeError(f"the process running {function.__name__} died (exit code {child.exitcode})") from None
+        ok, value = receiving.recv()
+    except EOFError:
         child.join()
+        raise RuntimeError(f"the process running {function.__name__} died (exit code {child.exitcode})") from None
     except BaseException:
         child.terminate()
         child.join()
         raise
     finally:
         receiving.close()
+    child.join()
     if not ok:
         raise value
     return value

@@ -153,19 +153,16 @@ SHARED = b"".join(sorted({
 
 
 @pytest.mark.parametrize("size", [1, 60, 500, 1 << 20])
-def test_the_shared_part_in_pieces_is_the_whole_in_every_format(size, monkeypatch):
+def test_the_shared_part_in_pieces_is_the_whole_in_every_format(size):
     from kg.export.jsonld import jsonld_node_pieces, jsonld_nodes
-    from kg.render import pieces_between_subjects, subject_runs, turtle_fragment, turtle_pieces
-    import kg.render
-    pieces = list(pieces_between_subjects(SHARED, size))
+    from kg.render import runs_in_pieces, subject_runs, turtle_fragment, turtle_pieces
+    pieces = list(runs_in_pieces(SHARED, subject_runs(SHARED), size))
     assert b"".join(pieces) == SHARED and len(pieces) == {1: 5, 60: 5, 500: 3}.get(size, 1)
     subjects = [{line.split(b" ", 1)[0] for line in p.splitlines()} for p in pieces]
     assert sum(len(s) for s in subjects) == len(set().union(*subjects))  # a subject never spans two pieces
     assert [s for s, _, _ in subject_runs(SHARED)] == [b"<http://x/a-b>", b"<http://x/a/c>", b"<http://x/a2>",
                                                        b"<http://x/a>", b"<http://x/b>"]
     base = "http://x/"
-    monkeypatch.setattr(kg.render, "pieces_between_subjects",
-                        lambda nt, _=None: pieces_between_subjects(nt, size))
-    assert b"".join(turtle_pieces(SHARED, base)) == turtle_fragment(SHARED, base)
+    assert b"".join(turtle_pieces(SHARED, base, size)) == turtle_fragment(SHARED, base)
     nodes = list(jsonld_node_pieces(SHARED, base, size))
     assert b",\n".join(nodes) == jsonld_nodes(SHARED, base).encode() and len(nodes) == len(pieces)

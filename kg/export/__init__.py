@@ -24,6 +24,8 @@ from kg.export.timeline_json import write_timeline_json
 from kg.export.html import write_html
 from kg.export.timeline_html import write_timeline_html
 from kg.export.picture import write_picture
+from kg.views.relations import relations
+from kg.views.timeline import timeline
 
 Writer = Callable[[KnowledgeGraph, Path], Path]
 
@@ -42,8 +44,8 @@ FORMATS: dict[str, Writer] = {
 }
 
 # formats drawn from the views (kg.views) -> the view each draws; the others are streamed from the RDF parts
-VIEW_OF = {"graphml": "relations", "gexf": "relations", "html": "relations",
-           "timeline_json": "timeline", "timeline_html": "timeline", "png": "timeline"}
+VIEW_OF = {"graphml": relations, "gexf": relations, "html": relations,
+           "timeline_json": timeline, "timeline_html": timeline, "png": timeline}
 VIEW_FORMATS = frozenset(VIEW_OF)
 
 

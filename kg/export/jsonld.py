@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
 from kg.export.files import atomic_output, graph_parts
-from kg.render import subject_runs
+from kg.render import runs_in_pieces, subject_runs
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
 TERM_NAMESPACES = (("tikg", TIKG), ("schema", SCHEMA), ("prov", PROV), ("rdfs", RDFS), ("skos", SKOS), ("sem", SEM))
@@ -156,16 +156,8 @@ def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterato
     sorts after ``<a/b2>``), so the subjects' runs of lines are sorted first, then taken in pieces."""
     runs = sorted((subject[1:-1] if subject[:1] == b"<" else subject[2:], start, end)
                   for subject, start, end in subject_runs(nt))
-    piece: list[bytes] = []
-    held = 0
-    for i, (key, start, end) in enumerate(runs):
-        piece.append(nt[start:end])
-        held += end - start
-        if held >= size and (i + 1 == len(runs) or runs[i + 1][0] != key):  # one node stays in one piece
-            yield jsonld_nodes(b"".join(piece), base_iri).encode("utf-8")
-            piece, held = [], 0
-    if piece:
-        yield jsonld_nodes(b"".join(piece), base_iri).encode("utf-8")
+    for piece in runs_in_pieces(nt, runs, size):
+        yield jsonld_nodes(piece, base_iri).encode("utf-8")
 
 
 def jsonld_nodes(nt: bytes, base_iri: str) -> str:

@@ -21,16 +21,14 @@ def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) ->
     from kg.iris import Iris
     from kg.views import index_of, release_view
     from kg.views.relations import relations
-    from kg.views.timeline import timeline
-    views = {"relations": relations, "timeline": timeline}
     view = ViewGraph(Path(nt_path).read_bytes(), Iris(base_iri))
     index_of(view)
     view.release_text()
-    names = sorted(names, key=lambda n: VIEW_OF[n] != "relations")
+    names = sorted(names, key=lambda n: VIEW_OF[n] is not relations)
     for i, n in enumerate(names):
         FORMATS[n](view, out_dir)
-        if all(VIEW_OF[later] != VIEW_OF[n] for later in names[i + 1:]):
-            release_view(view, views[VIEW_OF[n]])
+        if all(VIEW_OF[later] is not VIEW_OF[n] for later in names[i + 1:]):
+            release_view(view, VIEW_OF[n])
 
 
 def main(argv: list[str]) -> int:
