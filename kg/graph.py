@@ -32,6 +32,7 @@ from kg.iris import Iris
 from kg.mapping import ArticleContext, Resolver, story_triples, triples_for_article
 from kg.mention import Mention
 from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
+from kg.story import StoryResolver, story_resolver  # incidents, remedies, sanctions, events, figures across articles
 from kg.vocab import PROV, TIKG, DEFAULT_BASE_IRI
 from kg.workers import can_fork, in_child, pooled_map
 
@@ -94,7 +95,6 @@ class KnowledgeGraph:
     def article_triples(self, facts: ArticleFacts) -> Iterator[Triple]:
         """What one article contributes (its named graph in TriG)."""
         if self.resolver is None:
-            from kg.story import story_resolver
             self.resolver = story_resolver(self.digests, self.iris)
         ctx = ArticleContext(facts.article, self.iris, self.resolver)
         return (Triple(*t) for t in triples_for_article(ctx, list(facts.mentions)))
@@ -198,7 +198,6 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
                  spool: int) -> tuple[dict[str, tuple[int, int]], bytes, bytes]:
     """Each article's story lines written to the file ``spool`` (article id -> offset and size there),
     the sorted shared lines with the support counts, and the support counts alone."""
-    from kg.story import story_resolver  # incidents, remedies, sanctions, events, figures across articles
     resolver = story_resolver(digests, iris)
     offsets: dict[str, tuple[int, int]] = {}
     shared: set[bytes] = set()
@@ -220,7 +219,7 @@ def story_lines(d: ArticleDigest, iris: Iris, resolver: Resolver) -> bytes:
     return b"".join(nt_lines(story_triples(ArticleContext(ArticleStub(d), iris, resolver), list(d.story_mentions))))
 
 
-def cached_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int,
+def cached_stories(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolver, jobs: int,
                    folder: Path | None) -> list[bytes]:
     """``story_lines`` of every digest, from ``folder`` where the same article got the same answers before."""
     if folder is None:
@@ -233,15 +232,18 @@ def cached_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver,
         except OSError:
             stories.append(None)
     missing = [i for i, story in enumerate(stories) if story is None]
-    for i, story in zip(missing, mapped_stories([digests[i] for i in missing], iris, resolver, jobs)):
+    mapped = mapped_stories([digests[i] for i in missing], iris, resolver, jobs)
+    # strict: read the generator to its end, where its worker pool is closed; left suspended, the pool
+    # was terminated when the generator was collected, and that could hang (seen at 10,000 articles)
+    for i, story in zip(missing, mapped, strict=True):
         stories[i] = story
         write_whole(paths[i], story)
     return stories
 
 
-def story_key(d: ArticleDigest, resolver: Resolver) -> str:
+def story_key(d: ArticleDigest, resolver: StoryResolver) -> str:
     """What an article's story lines depend on: its content and the resolver's answers for its mentions."""
-    answers = [(m.key, resolver.node_for(d.id, m), resolver.attrs_for(d.id, m)) for m in d.story_mentions]
+    answers = resolver.answers_for(d.id, d.story_mentions)
     return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers!r}".encode()).hexdigest()
 
 

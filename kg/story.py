@@ -29,13 +29,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Iterable
 
 from pyoxigraph import NamedNode
 
 from kg.iris import Iris
 from kg.mapping.context import Resolver
 from kg.mention import Mention
+from kg.views import paused_gc
 
 PERIOD_FIELDS = ("start", "end", "duration")
 
@@ -76,43 +77,59 @@ class IncidentCluster:
         return max(u.time for u in self.units)
 
 
+_NOT_PLACED: tuple[None, dict[str, Any]] = (None, {})  # the answer for a mention the resolver did not place
+
+
 class StoryResolver(Resolver):
     def __init__(self, facts: list, iris: Iris, window_days: int = 365):
         """``facts``: ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s."""
         self.iris = iris
         self.window = window_days
-        self.nodes: dict[tuple[str, tuple], NamedNode] = {}
-        self.extra: dict[tuple[str, tuple], dict[str, Any]] = {}
+        # article id -> mention key -> the mention's node and what the build knows about it
+        self.answers: dict[str, dict[tuple, tuple[NamedNode, dict[str, Any]]]] = defaultdict(dict)
         told = sorted(told_by_article(facts), key=lambda x: x[0])
         self.published: dict[str, datetime] = {aid: published for aid, published, _ in told}
-        by_article = {aid: list(mentions) for aid, _, mentions in told}
-        self._incidents(by_article)
-        self._remedies(by_article)
-        self._sanctions(by_article)
-        self._events(by_article)
-        self._figures(by_article)
+        told_of = by_kind({aid: mentions for aid, _, mentions in told})
+        self._incident_of: dict[tuple[str, str | None], NamedNode | None] = {}  # incident_for's answers
+        self._incidents(told_of["incident"])
+        self._remedies(told_of["remedy"])
+        self._sanctions(told_of["sanction"])
+        self._events(told_of["event"])
+        self._figures(told_of["figure"])
 
     # ------------------------------------------------------------ the Resolver interface
     def node_for(self, article_id: str, mention: Mention) -> NamedNode | None:
-        return self.nodes.get((article_id, mention.key))
+        return self.answer(article_id, mention)[0]
 
     def attrs_for(self, article_id: str, mention: Mention) -> dict[str, Any]:
-        return self.extra.get((article_id, mention.key), {})
+        return self.answer(article_id, mention)[1]
+
+    def answer(self, article_id: str, mention: Mention) -> tuple[NamedNode | None, dict[str, Any]]:
+        """``node_for`` and ``attrs_for`` in one look-up."""
+        return self.answers.get(article_id, {}).get(mention.key, _NOT_PLACED)
+
+    def answers_for(self, article_id: str, mentions: Iterable[Mention]) -> list[tuple[tuple, NamedNode | None, dict]]:
+        """(key, node, attrs) of each of an article's mentions, the article looked up once: what its story
+        lines depend on (:func:`kg.graph.story_key`)."""
+        own = self.answers.get(article_id, {})
+        return [(key, *own.get(key, _NOT_PLACED)) for key in (m.key for m in mentions)]
+
+    def _answer(self, aid: str, m: Mention, node: NamedNode, attrs: dict[str, Any]) -> None:
+        """Record what the mention is; the mentions of one node share one ``attrs`` dict (read only, like
+        every answer: the mappers and story keys only read them)."""
+        self.answers[aid][m.key] = (node, attrs)
 
     # ------------------------------------------------------------ incidents
-    def _incidents(self, by_article: dict[str, list[Mention]]) -> None:
+    def _incidents(self, told: list[tuple[str, Mention]]) -> None:
+        groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+        for aid, m in told:
+            groups[(aid, m.value, m.get("family", "breach"))].append(m)
         units: list[IncidentUnit] = []
         self.article_units: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
-        for aid, mentions in by_article.items():
-            pub = self.published[aid].date()
-            groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-            for m in mentions:
-                if m.kind == "incident":
-                    groups[(m.value, m.get("family", "breach"))].append(m)
-            for (org, family), ms in sorted(groups.items()):
-                for unit in self._split(aid, org, family, pub, ms):
-                    units.append(unit)
-                    self.article_units[(aid, org)].append(unit)
+        for (aid, org, family), ms in sorted(groups.items()):
+            for unit in self._split(aid, org, family, self.published[aid].date(), ms):
+                units.append(unit)
+                self.article_units[(aid, org)].append(unit)
         by_key: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
         for u in units:
             by_key[(u.org, u.family)].append(u)
@@ -133,23 +150,25 @@ class StoryResolver(Resolver):
             self.clusters_of_org[c.org].append(c)
             c.iri = self.iris.thing("incident", c.org, c.family, c.start.isoformat()[:7])
             stated = sorted({m.get("type") for u in c.units for m in u.mentions if not m.get("suspected")})
+            attrs = {"stated": tuple(stated)}
             for u in c.units:
                 self.cluster_of[id(u)] = c
                 for m in u.mentions:
-                    self.nodes[(u.article, m.key)] = c.iri
-                    self.extra[(u.article, m.key)] = {"stated": tuple(stated)}
+                    self._answer(u.article, m, c.iri, attrs)
 
     def _split(self, aid: str, org: str, family: str, pub: date, ms: list[Mention]) -> list[IncidentUnit]:
-        """One article's mentions of one organization and family: apart when their dates lie apart."""
-        dated = sorted(((as_day(m.get("when")), m) for m in ms if as_day(m.get("when"))), key=lambda x: (x[0], x[1].start))
+        """One article's mentions of one organization and family: apart when their dates lie apart.
+
+        The dated ones are taken in time order, so a unit's first date is its earliest and a mention
+        joins the last unit when it lies within the window of that unit's time."""
+        days = [(as_day(m.get("when")), m) for m in ms]
         subs: list[IncidentUnit] = []
-        for day, m in dated:
-            if subs and (day - subs[-1].time).days <= self.window and (day - max(
-                    as_day(x.get("when")) for x in subs[-1].mentions)).days <= self.window:
+        for day, m in sorted(((d, m) for d, m in days if d), key=lambda x: (x[0], x[1].start)):
+            if subs and (day - subs[-1].time).days <= self.window:
                 subs[-1].mentions.append(m)
             else:
                 subs.append(IncidentUnit(aid, org, family, day, [m]))
-        undated = [m for m in ms if not as_day(m.get("when"))]
+        undated = [m for d, m in days if not d]
         if undated:
             near = min(subs, key=lambda u: abs((pub - u.time).days), default=None)
             if near is not None and abs((pub - near.time).days) <= self.window:
@@ -162,7 +181,16 @@ class StoryResolver(Resolver):
 
     def incident_for(self, aid: str, org: str | None) -> NamedNode | None:
         """The incident of ``org`` an article is about: its own mention nearest the publication date,
-        else the organization's incident whose time span holds the publication date."""
+        else the organization's incident whose time span holds the publication date.
+
+        Asked once per remedy, sanction, event and figure mention; answered once per article and
+        organization."""
+        key = (aid, org)
+        if key not in self._incident_of:
+            self._incident_of[key] = self._find_incident(aid, org)
+        return self._incident_of[key]
+
+    def _find_incident(self, aid: str, org: str | None) -> NamedNode | None:
         if not org:
             return None
         pub = self.published[aid].date()
@@ -175,76 +203,75 @@ class StoryResolver(Resolver):
         return max(near, key=lambda c: (c.end, c.iri.value)).iri if near else None
 
     # ------------------------------------------------------------ remedies
-    def _remedies(self, by_article: dict[str, list[Mention]]) -> None:
-        groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
-        for aid, mentions in by_article.items():
-            for m in mentions:
-                if m.kind == "remedy":
-                    inc = self.incident_for(aid, m.get("org"))
-                    groups[(m.get("org"), m.value, inc.value if inc else "")].append((aid, m))
+    def _remedies(self, told: list[tuple[str, Mention]]) -> None:
+        groups: dict[tuple, list[tuple[str, Mention, dict]]] = defaultdict(list)
+        for aid, m in told:
+            org = m.get("org")
+            inc = self.incident_for(aid, org)
+            groups[(org, m.value, inc.value if inc else "")].append((aid, m, period_of(m)))
         for (org, rtype, inc), items in sorted(groups.items()):
-            items.sort(key=lambda x: (-sum(1 for f in PERIOD_FIELDS if x[1].get(f)), x[0], x[1].start))
+            items.sort(key=lambda x: (-len(x[2]), x[0], x[1].start))
             clusters = merge_periods(items)
             for merged, members in clusters:
                 iri = self.iris.thing("remedy", org, rtype, inc, *(merged.get(f, "") for f in PERIOD_FIELDS))
                 decided = any(m.get("status") != "planned" for _, m in members)
+                attrs = {"period": merged, "incident": NamedNode(inc) if inc else None,
+                         "status": "decided" if decided else "planned"}
                 for aid, m in members:
-                    self.nodes[(aid, m.key)] = iri
-                    self.extra[(aid, m.key)] = {"period": merged, "incident": NamedNode(inc) if inc else None,
-                                                "status": "decided" if decided else "planned"}
+                    self._answer(aid, m, iri, attrs)
 
     # ------------------------------------------------------------ sanctions
-    def _sanctions(self, by_article: dict[str, list[Mention]]) -> None:
+    def _sanctions(self, told: list[tuple[str, Mention]]) -> None:
         groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
-        for aid, mentions in by_article.items():
-            for m in mentions:
-                if m.kind == "sanction":
-                    inc = self.incident_for(aid, m.get("on"))
-                    groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("on"))
+            groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
         for (on, stype, inc), items in sorted(groups.items()):
             regulators = sorted({m.get("by") for _, m in items if m.get("by")})
             only = regulators[0] if len(regulators) == 1 else ""
             decided_by: dict[str, bool] = defaultdict(bool)  # regulator -> any of its members decided
             for _, m in items:
                 decided_by[m.get("by") or only] |= m.get("status") != "planned"
+            answers: dict[str, tuple[NamedNode, dict[str, Any]]] = {}  # regulator -> its node and attrs
             for aid, m in items:
                 by = m.get("by") or only
-                decided = decided_by[by]
-                self.nodes[(aid, m.key)] = self.iris.thing("sanction", on, stype, inc, by)
-                self.extra[(aid, m.key)] = {"by": by or None, "incident": NamedNode(inc) if inc else None,
-                                            "status": "decided" if decided else "planned"}
+                if by not in answers:
+                    answers[by] = (self.iris.thing("sanction", on, stype, inc, by),
+                                   {"by": by or None, "incident": NamedNode(inc) if inc else None,
+                                    "status": "decided" if decided_by[by] else "planned"})
+                self._answer(aid, m, *answers[by])
 
     # ------------------------------------------------------------ events
-    def _events(self, by_article: dict[str, list[Mention]]) -> None:
-        for aid, mentions in by_article.items():
-            for m in mentions:
-                if m.kind == "event":
-                    inc = self.incident_for(aid, m.get("org"))
-                    self.nodes[(aid, m.key)] = self.iris.thing("event", m.value, m.get("date"), m.get("actor") or "",
-                                                               inc.value if inc else "")
-                    self.extra[(aid, m.key)] = {"incident": inc}
+    def _events(self, told: list[tuple[str, Mention]]) -> None:
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("org"))
+            self._answer(aid, m, self.iris.thing("event", m.value, m.get("date"), m.get("actor") or "",
+                                                 inc.value if inc else ""), {"incident": inc})
 
     # ------------------------------------------------------------ figures
-    def _figures(self, by_article: dict[str, list[Mention]]) -> None:
+    def _figures(self, told: list[tuple[str, Mention]]) -> None:
         reports: dict[tuple[str, str], list[tuple[datetime, Any, str, Mention]]] = defaultdict(list)
-        for aid, mentions in by_article.items():
-            for m in mentions:
-                if m.kind == "figure":
-                    inc = self.incident_for(aid, m.get("org"))
-                    if inc is None:
-                        continue
-                    reports[(inc.value, m.value)].append((self.published[aid], m.get("number"), aid, m))
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("org"))
+            if inc is not None:
+                reports[(inc.value, m.value)].append((self.published[aid], m.get("number"), aid, m))
         for (inc, measure), items in sorted(reports.items()):
             current = [x for x in items if not x[3].get("superseded")] or items
             last = max(x[0] for x in current)
             latest = max(x[1] for x in current if x[0] == last)
+            incident = NamedNode(inc)
             for when, number, aid, m in items:
-                self.nodes[(aid, m.key)] = self.iris.thing("figure", measure, number, inc)
-                self.extra[(aid, m.key)] = {"incident": NamedNode(inc), "latest": number == latest}
+                self._answer(aid, m, self.iris.thing("figure", measure, number, inc),
+                             {"incident": incident, "latest": number == latest})
 
 
-def merge_periods(items: list[tuple[str, Mention]]) -> list[tuple[dict, list[tuple[str, Mention]]]]:
-    """Remedy mentions (most period fields first) -> (merged period, members) clusters.
+def period_of(m: Mention) -> dict[str, Any]:
+    """The period fields a remedy mention gives."""
+    return {f: value for f in PERIOD_FIELDS if (value := m.get(f))}
+
+
+def merge_periods(items: list[tuple[str, Mention, dict]]) -> list[tuple[dict, list[tuple[str, Mention]]]]:
+    """Remedy mentions with their periods (most period fields first) -> (merged period, members) clusters.
 
     A mention joins the first cluster whose period agrees with every field it gives and shares one of
     them; mentions without a period form one cluster. Clusters are found through the (field, value)
@@ -253,8 +280,7 @@ def merge_periods(items: list[tuple[str, Mention]]) -> list[tuple[dict, list[tup
     clusters: list[tuple[dict, list[tuple[str, Mention]]]] = []
     holding: dict[tuple[str, Any], list[int]] = defaultdict(list)  # (field, value) -> clusters holding it
     no_period: int | None = None
-    for aid, m in items:
-        period = {f: m.get(f) for f in PERIOD_FIELDS if m.get(f)}
+    for aid, m, period in items:
         if not period:
             if no_period is None:
                 no_period = len(clusters)
@@ -278,6 +304,15 @@ def merge_periods(items: list[tuple[str, Mention]]) -> list[tuple[dict, list[tup
     return clusters
 
 
+def by_kind(by_article: dict[str, tuple[Mention, ...]]) -> dict[str, list[tuple[str, Mention]]]:
+    """(article id, mention) pairs of each kind, in article and text order: each stage reads one kind."""
+    told: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+    for aid, mentions in by_article.items():
+        for m in mentions:
+            told[m.kind].append((aid, m))
+    return told
+
+
 def told_by_article(articles: list) -> list[tuple[str, datetime, tuple]]:
     """(article id, publication time, mentions) of ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s
     (a digest holds only the story mentions, which are all the resolver reads)."""
@@ -291,5 +326,9 @@ def told_by_article(articles: list) -> list[tuple[str, datetime, tuple]]:
 
 
 def story_resolver(facts: list, iris: Iris) -> StoryResolver:
+    """The resolver of the whole build, made with the cyclic collector paused (:func:`kg.views.paused_gc`):
+    it is a million small tuples and dicts that live on, which each collection would walk again
+    (at 10,000 articles half the time it takes)."""
     from kg.extract.incidents import rules
-    return StoryResolver(facts, iris, rules().window_days)
+    with paused_gc():
+        return StoryResolver(facts, iris, rules().window_days)
