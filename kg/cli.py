@@ -64,6 +64,7 @@ class Progress:
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
     from kg.export import FORMATS, ExportError, write_all
+    from kg.stamp import input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp
 
     formats = _parse_formats(args.formats, FORMATS)
     started = time.monotonic()
@@ -71,39 +72,82 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("kg build: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    out = Path(args.out)
+    stamp, hashes = read_stamp(out), input_hashes(args.paths)
+    inputs = inputs_fingerprint(hashes, args.base_iri)
     cache = None
+    current: set[str] = set()
     if not args.no_cache:
         from kg.cache import FactsCache, default_cache_dir
         cache = FactsCache(args.cache_dir or default_cache_dir(args.out))
+        current = stamp.up_to_date(inputs, formats, out)
+        if stamp.inputs == inputs and current == set(formats):
+            return _report_up_to_date(args, stamp, formats, out, started)
     try:
         result = build(args.paths, base_iri=args.base_iri, progress=progress,
                        jobs=args.jobs or default_jobs(), cache=cache)
     except ValueError as err:  # a bad base IRI, a malformed resource file
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_FAILURE
-    for skip in result.skipped:
-        print(f"skipped {skip}", file=sys.stderr)
-    if not result.kg.digests:
-        print("kg build: no article could be read; nothing written", file=sys.stderr)
-        return EXIT_FAILURE
-    if args.strict and result.skipped:
-        print(f"kg build: --strict and {len(result.skipped)} file(s) skipped; nothing written", file=sys.stderr)
-        return EXIT_FAILURE
-    out = Path(args.out)
+    failed = _report_skips(args, result.skipped, bool(result.kg.digests))
+    if failed is not None:
+        return failed
+    todo = [n for n in formats if n not in current]
     try:
-        written = write_all(result.kg, out, formats, jobs=args.jobs or default_jobs())
+        written = dict(zip(todo, write_all(result.kg, out, todo, jobs=args.jobs or default_jobs())))
     except ExportError as err:
         print(f"kg build: could not write the exports: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    if not read_as_hashed(hashes, result.kg.digests):
+        inputs = ""  # an article changed during the build: nothing it wrote is known to be up to date
+    stamp.inputs, stamp.articles = inputs, len(result.kg.digests)
+    stamp.nodes, stamp.triples = result.kg.node_count, result.kg.triple_count
+    stamp.skipped = [[s.path, s.problem] for s in result.skipped]
+    for name, path in written.items():
+        stamp.record(name, path, inputs)
+    write_stamp(out, stamp)
     if not args.quiet:
-        elapsed = time.monotonic() - started
         stats = result.stats
-        print(f"read {len(result.kg.digests)} articles ({stats.extracted} extracted, {stats.cached} from the cache, "
+        print(f"read {stamp.articles} articles ({stats.extracted} extracted, {stats.cached} from the cache, "
               f"{stats.jobs} job(s)), skipped {len(result.skipped)}; "
-              f"wrote {result.kg.node_count} nodes, {result.kg.triple_count} triples in {elapsed:.1f} s:")
-        for path in written:
-            print(f"  {path}")
+              f"wrote {stamp.nodes} nodes, {stamp.triples} triples in {time.monotonic() - started:.1f} s:")
+        _list_files(out, formats, current)
     return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def _report_up_to_date(args: argparse.Namespace, stamp, formats: list[str], out: Path, started: float) -> int:
+    """What a build whose inputs have not changed since the last one says: that build's skips and counts."""
+    from kg.build import Skip
+
+    skipped = [Skip(path, problem) for path, problem in stamp.skipped]
+    failed = _report_skips(args, skipped, True)
+    if failed is not None:
+        return failed
+    if not args.quiet:
+        print(f"read {stamp.articles} articles, skipped {len(skipped)}: no input file changed since the last build; "
+              f"the exports ({stamp.nodes} nodes, {stamp.triples} triples) are up to date, "
+              f"checked in {time.monotonic() - started:.1f} s:")
+        _list_files(out, formats, set(formats))
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _report_skips(args: argparse.Namespace, skipped: list, built_any: bool) -> int | None:
+    """Name each skipped file on stderr; the exit code if the build must stop here (nothing written)."""
+    for skip in skipped:
+        print(f"skipped {skip}", file=sys.stderr)
+    if not built_any:
+        print("kg build: no article could be read; nothing written", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.strict and skipped:
+        print(f"kg build: --strict and {len(skipped)} file(s) skipped; nothing written", file=sys.stderr)
+        return EXIT_FAILURE
+    return None
+
+
+def _list_files(out: Path, formats: list[str], current: set[str]) -> None:
+    from kg.export import FILES
+    for name in formats:
+        print(f"  {out / FILES[name]}" + (" (up to date)" if name in current else ""))
 
 
 def _parse_formats(value: str | None, known: dict) -> list[str]:
@@ -130,7 +174,8 @@ def add_build_parser(sub) -> None:
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="processes reading and extracting articles (default: every core)")
     p.add_argument("--no-cache", action="store_true",
-                   help="extract every article again instead of re-using the build cache")
+                   help="extract every article again instead of re-using the build cache, and write every "
+                        "export even if the last build wrote it from the same inputs (OUT/.kg-build.json)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="where the build cache lives (default: OUT/.kg-cache); keyed by each file's content "
                         "and the extractor and resource versions")

@@ -32,3 +32,8 @@ def make_article(body: str, published_at: str = "2025-12-30 00:00", title: str =
     text = (f"---\nid: test_0001\ntitle: \"{title}\"\npublisher: 테스트일보\nauthor: 홍길동 기자 (gd@example.com)\n"
             f"published_at: {published_at}\nurl: https://news.example.com/t/1\n{extra}---\n\n# {title}\n\n{body}\n")
     return parse_article(text.encode("utf-8"), "test.txt")
+
+
+def export_names(folder: Path) -> list[str]:
+    """The export files in ``folder``, sorted; the build's own state (.kg-cache, .kg-build.json) starts with a dot."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, export_names
 
 ONTOLOGY = ROOT / "ontology"
 
@@ -29,7 +29,7 @@ def built(tmp_path_factory) -> Path:
 
 def test_two_builds_are_byte_identical(built, tmp_path):
     assert kg_build(tmp_path, "-q").returncode == 0
-    names = sorted(p.name for p in built.iterdir() if p.is_file())
+    names = export_names(built)
     assert "graph.ttl" in names
     match, mismatch, errors = filecmp.cmpfiles(built, tmp_path, names, shallow=False)
     assert mismatch == [] and errors == []
@@ -38,8 +38,8 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 def test_committed_exports_are_current(built):
     """exports/ is what `make demo` builds from seeds/ (regenerate: `make demo`)."""
     exports = ROOT / "exports"
-    fresh = sorted(p.name for p in built.iterdir() if p.is_file())
-    committed = sorted(p.name for p in exports.iterdir() if p.is_file() and not p.name.startswith("."))
+    fresh = export_names(built)
+    committed = export_names(exports)
     assert committed == fresh
     match, mismatch, errors = filecmp.cmpfiles(built, exports, fresh, shallow=False)
     assert mismatch == [], f"stale exports {mismatch}: run `make demo`"

@@ -1,0 +1,170 @@
+"""A re-run with unchanged inputs writes nothing; a changed input, a touched export or --no-cache rebuilds."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+from kg.stamp import STAMP_NAME, Stamp, input_hashes, inputs_fingerprint, read_as_hashed, read_stamp
+from kg.vocab import DEFAULT_BASE_IRI
+
+# two RDF formats written here and two view formats written by the second process (--jobs 2)
+FORMATS = "ttl,nt,graphml,timeline_json"
+NAMES = ["graph.ttl", "graph.nt", "graph.graphml", "timeline.json"]
+
+
+def kg_build(corpus: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--formats", FORMATS,
+                           "--jobs", "2", *extra], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def stats(out: Path) -> dict[str, tuple[int, int]]:
+    """Each export's (inode, mtime_ns): a file moved into place again gets a new inode."""
+    return {n: (os.stat(out / n).st_ino, os.stat(out / n).st_mtime_ns) for n in NAMES}
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    return {n: (out / n).read_bytes() for n in NAMES}
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    (folder / "zz_bad.txt").write_text("no front matter\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def first(corpus, tmp_path) -> subprocess.CompletedProcess:
+    first = kg_build(corpus, tmp_path / "out")
+    assert first.returncode == 3, first.stderr
+    assert "9 extracted" in first.stdout
+    return first
+
+
+@pytest.fixture()
+def built(first, tmp_path) -> Path:
+    return tmp_path / "out"
+
+
+def test_unchanged_inputs_write_nothing_and_report_as_before(corpus, first, built):
+    before, first_stamp = stats(built), read_stamp(built)
+    again = kg_build(corpus, built)
+    assert again.returncode == 3
+    assert again.stderr == first.stderr and again.stderr.startswith(f"skipped {corpus / 'zz_bad.txt'}: ")
+    assert f"read 9 articles, skipped 1: no input file changed since the last build; the exports " \
+           f"({first_stamp.nodes} nodes, {first_stamp.triples} triples) are up to date" in again.stdout
+    assert again.stdout.count("(up to date)") == len(NAMES)
+    assert stats(built) == before
+    strict = kg_build(corpus, built, "--strict")
+    assert strict.returncode == 1 and "--strict and 1 file(s) skipped; nothing written" in strict.stderr
+    assert stats(built) == before
+
+
+def test_a_touched_input_with_the_same_bytes_is_unchanged(corpus, built):
+    before = stats(built)
+    article = sorted(corpus.glob("*.txt"))[0]
+    os.utime(article, ns=(1, 1))
+    assert "up to date" in kg_build(corpus, built).stdout
+    assert stats(built) == before
+
+
+def test_a_changed_article_rewrites_every_export_as_a_fresh_build_would(corpus, built, tmp_path):
+    before = stats(built)
+    article = sorted(corpus.glob("*.txt"))[1]
+    article.write_bytes(article.read_bytes().replace("KT".encode(), "케이티".encode(), 1) + "\n추가 문장.\n".encode())
+    again = kg_build(corpus, built)
+    assert again.returncode == 3 and "(1 extracted, 8 from the cache" in again.stdout
+    assert "(up to date)" not in again.stdout
+    after = stats(built)
+    assert all(after[n] != before[n] for n in NAMES)
+    fresh = tmp_path / "fresh"
+    assert kg_build(corpus, fresh, "--no-cache").returncode == 3
+    assert contents(built) == contents(fresh)
+    assert "up to date" in kg_build(corpus, built).stdout
+
+
+def test_only_the_exports_deleted_or_touched_are_written_again(corpus, built):
+    before, expected = stats(built), contents(built)
+    (built / "graph.nt").unlink()
+    with open(built / "timeline.json", "ab") as handle:  # edited by hand: a different size
+        handle.write(b" ")
+    again = kg_build(corpus, built)
+    assert again.returncode == 3, again.stderr
+    assert "(0 extracted, 9 from the cache" in again.stdout
+    assert again.stdout.count("(up to date)") == 2
+    after = stats(built)
+    assert [n for n in NAMES if after[n] != before[n]] == ["graph.nt", "timeline.json"]
+    assert contents(built) == expected
+    assert "up to date" in kg_build(corpus, built).stdout
+
+
+def test_other_formats_other_base_iri_and_no_cache_are_built(corpus, built):
+    other = kg_build(corpus, built, "--formats", "ttl,jsonld")
+    assert "(0 extracted, 9 from the cache" in other.stdout
+    assert other.stdout.count("(up to date)") == 1  # graph.ttl
+    assert (built / "graph.jsonld").is_file()
+    assert "up to date" in kg_build(corpus, built, "--formats", "ttl,jsonld").stdout
+    elsewhere = kg_build(corpus, built, "--base-iri", "https://kg.example.org/")
+    assert elsewhere.returncode == 3 and "(up to date)" not in elsewhere.stdout
+    forced = kg_build(corpus, built, "--no-cache")
+    assert "(9 extracted, 0 from the cache" in forced.stdout and "(up to date)" not in forced.stdout
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 99}', b'{"version": 1, "files": 3}', b"[]"])
+def test_a_missing_or_unreadable_stamp_means_a_full_write(corpus, built, damage):
+    before, expected = stats(built), contents(built)
+    (built / STAMP_NAME).write_bytes(damage)
+    again = kg_build(corpus, built)
+    assert again.returncode == 3, again.stderr
+    assert "(up to date)" not in again.stdout
+    assert all(stats(built)[n] != before[n] for n in NAMES)
+    assert contents(built) == expected
+    assert json.loads((built / STAMP_NAME).read_text())["version"] == 1
+
+
+def fingerprint(corpus: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    return inputs_fingerprint(input_hashes([corpus]), base_iri)
+
+
+def test_inputs_fingerprint_follows_paths_bytes_and_base_iri(corpus, tmp_path):
+    base = fingerprint(corpus)
+    assert fingerprint(corpus) == base
+    assert fingerprint(corpus, "https://kg.example.org/") != base
+    article = sorted(corpus.glob("*.txt"))[0]
+    article.rename(article.with_name("renamed.txt"))
+    renamed = fingerprint(corpus)
+    assert renamed != base
+    (corpus / "renamed.txt").write_bytes((corpus / "renamed.txt").read_bytes() + b"\n")
+    assert fingerprint(corpus) not in (base, renamed)
+    assert input_hashes([corpus])[str(corpus / "zz_bad.txt")] == hashlib.sha256(b"no front matter\n").hexdigest()
+
+
+def test_an_article_edited_during_the_build_is_noticed(corpus, seed_build):
+    hashes = input_hashes([corpus])
+    digests = [SimpleNamespace(path=str(corpus / Path(d.path).name), content_hash=d.content_hash)
+               for d in seed_build.kg.digests]
+    assert read_as_hashed(hashes, digests)
+    digests[3].content_hash = "0" * 64
+    assert not read_as_hashed(hashes, digests)
+
+
+def test_an_entry_is_current_only_for_its_inputs_and_the_file_as_written(tmp_path):
+    target = tmp_path / "graph.ttl"
+    target.write_bytes(b"x")
+    stamp = Stamp()
+    stamp.record("ttl", target, "abc")
+    assert stamp.up_to_date("abc", ["ttl", "nt"], tmp_path) == {"ttl"}
+    assert stamp.up_to_date("abd", ["ttl"], tmp_path) == set()
+    os.utime(target, ns=(1, 1))
+    assert stamp.up_to_date("abc", ["ttl"], tmp_path) == set()
