@@ -62,6 +62,12 @@ class Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kg.gc_pause import gc_paused
+    with gc_paused():  # the build's objects live to its end: see kg.gc_pause
+        return _build(args)
+
+
+def _build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
     from kg.export import FORMATS, ExportError, write_all
     from kg.stamp import input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp

@@ -1,0 +1,51 @@
+"""`kg build` and the view process run with the cyclic garbage collector paused, and give it back."""
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from tests.conftest import SEEDS
+
+import kg.build
+from kg.cli import main
+from kg.export import view_writer
+from kg.gc_pause import gc_paused
+
+
+@pytest.fixture()
+def collector_on():
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_paused_inside_and_restored_after_even_on_error(collector_on):
+    with pytest.raises(KeyError):
+        with gc_paused():
+            assert not gc.isenabled()
+            raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # a caller that had paused it keeps it paused
+
+
+def test_kg_build_builds_with_the_collector_paused(collector_on, monkeypatch, tmp_path, capsys):
+    seen = []
+
+    def build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise ValueError("stop here")
+    monkeypatch.setattr(kg.build, "build", build)
+    assert main(["build", str(SEEDS), "--out", str(tmp_path)]) == 1
+    assert seen == [False] and gc.isenabled()
+    assert "kg build: stop here" in capsys.readouterr().err
+
+
+def test_the_view_process_writes_with_the_collector_paused(collector_on, monkeypatch, tmp_path):
+    seen = []
+    monkeypatch.setattr(view_writer, "write_views", lambda *args: seen.append((args[3], gc.isenabled())))
+    assert view_writer.main(["view.nt", "https://kg.example/", str(tmp_path), "graphml,png"]) == 0
+    assert seen == [(["graphml", "png"], False)] and gc.isenabled()
