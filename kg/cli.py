@@ -101,7 +101,7 @@ def _build(args: argparse.Namespace) -> int:
     todo = [n for n in formats if n not in current]
     try:
         written = dict(zip(todo, write_all(result.kg, out, todo, jobs=args.jobs or default_jobs())))
-    except ExportError as err:
+    except (ExportError, OSError) as err:  # each file is whole or as it was (kg.atomic)
         print(f"kg build: could not write the exports: {err}", file=sys.stderr)
         return EXIT_FAILURE
     if not read_as_hashed(hashes, result.kg.digests):
@@ -111,7 +111,11 @@ def _build(args: argparse.Namespace) -> int:
     stamp.skipped = [[s.path, s.problem] for s in result.skipped]
     for name, path in written.items():
         stamp.record(name, path, inputs)
-    write_stamp(out, stamp)
+    try:
+        write_stamp(out, stamp)
+    except OSError as err:  # the exports are in place; the next build only cannot know it
+        print(f"kg build: could not record this build ({err}); the next one writes every export again",
+              file=sys.stderr)
     if not args.quiet:
         stats = result.stats
         print(f"read {stamp.articles} articles ({stats.extracted} extracted, {stats.cached} from the cache, "

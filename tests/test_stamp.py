@@ -168,3 +168,22 @@ def test_an_entry_is_current_only_for_its_inputs_and_the_file_as_written(tmp_pat
     assert stamp.up_to_date("abd", ["ttl"], tmp_path) == set()
     os.utime(target, ns=(1, 1))
     assert stamp.up_to_date("abc", ["ttl"], tmp_path) == set()
+
+
+def test_an_out_folder_that_cannot_be_written_is_one_line(corpus, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = kg_build(corpus, blocker / "out", "--no-cache")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == f"kg build: could not write the exports: [Errno 20] Not a directory: " \
+                                           f"'{blocker / 'out'}'"
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_stamp_that_cannot_be_written_costs_only_the_next_shortcut(corpus, built):
+    (built / STAMP_NAME).unlink()
+    (built / STAMP_NAME).mkdir()
+    again = kg_build(corpus, built)
+    assert again.returncode == 3
+    assert "the next one writes every export again" in again.stderr.splitlines()[-1]
+    assert "(up to date)" not in kg_build(corpus, built).stdout
