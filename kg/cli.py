@@ -62,8 +62,8 @@ class Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.gc_pause import gc_paused
-    with gc_paused():  # the build's objects live to its end: see kg.gc_pause
+    from kg.gc_pause import paused_gc
+    with paused_gc():  # the build's objects live to its end: see kg.gc_pause
         return _build(args)
 
 

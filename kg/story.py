@@ -36,7 +36,7 @@ from pyoxigraph import NamedNode
 from kg.iris import Iris
 from kg.mapping.context import Resolver
 from kg.mention import Mention
-from kg.views import paused_gc
+from kg.gc_pause import paused_gc
 
 PERIOD_FIELDS = ("start", "end", "duration")
 
@@ -326,7 +326,7 @@ def told_by_article(articles: list) -> list[tuple[str, datetime, tuple]]:
 
 
 def story_resolver(facts: list, iris: Iris) -> StoryResolver:
-    """The resolver of the whole build, made with the cyclic collector paused (:func:`kg.views.paused_gc`):
+    """The resolver of the whole build, made with the cyclic collector paused (:func:`kg.gc_pause.paused_gc`):
     it is a million small tuples and dicts that live on, which each collection would walk again
     (at 10,000 articles half the time it takes)."""
     from kg.extract.incidents import rules

@@ -10,7 +10,7 @@ from tests.conftest import SEEDS
 import kg.build
 from kg.cli import main
 from kg.export import view_writer
-from kg.gc_pause import gc_paused
+from kg.gc_pause import paused_gc
 
 
 @pytest.fixture()
@@ -22,12 +22,12 @@ def collector_on():
 
 def test_paused_inside_and_restored_after_even_on_error(collector_on):
     with pytest.raises(KeyError):
-        with gc_paused():
+        with paused_gc():
             assert not gc.isenabled()
             raise KeyError("x")
     assert gc.isenabled()
     gc.disable()
-    with gc_paused():
+    with paused_gc():
         assert not gc.isenabled()
     assert not gc.isenabled()  # a caller that had paused it keeps it paused
 

@@ -16,7 +16,8 @@ from kg.export.graphml import (NODE_FIELDS, XML_DECLARATION, AttributeKeys, Esca
                                write_chunks)
 from kg.export.legend import legend
 from kg.views.relations import relations
-from kg.views import paused_gc, view_source
+from kg.gc_pause import paused_gc
+from kg.views import view_source
 from kg.export.files import atomic_output
 
 CREATOR = "telecom-incident-kg"

@@ -20,7 +20,8 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from kg.views.relations import relations
-from kg.views import paused_gc, view_source
+from kg.gc_pause import paused_gc
+from kg.views import view_source
 from kg.export.files import atomic_output
 
 JOIN = " | "

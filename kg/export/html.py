@@ -26,7 +26,8 @@ import networkx as nx
 
 from kg.export.legend import STATIC, TEMPLATES, legend, words
 from kg.views.relations import relations
-from kg.views import paused_gc, view_source
+from kg.gc_pause import paused_gc
+from kg.views import view_source
 from kg.export.files import atomic_output
 
 STORY = frozenset({"affects", "offeredBy", "imposedBy", "imposedOn", "respondsTo", "hasActor", "worksFor"})

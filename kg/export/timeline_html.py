@@ -16,7 +16,8 @@ from pathlib import Path
 from kg.export.html import node_info, tooltip, write_page
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
-from kg.views import paused_gc, view_source
+from kg.gc_pause import paused_gc
+from kg.views import view_source
 
 ROW, LANE_PAD, CHAR = 36, 14, 12   # pixels: row height, lane padding, width of a Korean character at 11-14px
 LABEL_CHARS = 22

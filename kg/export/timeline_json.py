@@ -16,7 +16,8 @@ from pathlib import Path
 
 from kg.export.legend import legend, words
 from kg.views.timeline import timeline
-from kg.views import paused_gc, view_source
+from kg.gc_pause import paused_gc
+from kg.views import view_source
 from kg.export.files import write_file
 
 

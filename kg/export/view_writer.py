@@ -34,9 +34,9 @@ def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) ->
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
     nt_path, base_iri, out_dir, names = argv
-    from kg.gc_pause import gc_paused
+    from kg.gc_pause import paused_gc
     try:
-        with gc_paused():  # the index and the views live until this process ends: see kg.gc_pause
+        with paused_gc():  # the index and the views live until this process ends: see kg.gc_pause
             write_views(nt_path, base_iri, Path(out_dir), names.split(","))
     except BaseException as err:  # one line for the parent, which exits non-zero
         frame = traceback.extract_tb(err.__traceback__)[-1]

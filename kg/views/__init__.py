@@ -12,9 +12,7 @@ holds what both need: an index of the triples and how a node is described
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,6 +23,7 @@ from typing import Iterable
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode
 
+from kg.gc_pause import paused_gc
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD
 
 # classes -> the kind a view shows; the organization classes are schema:Organization's subclasses
@@ -95,27 +94,6 @@ def _lexical_when(text: str, granularity: str) -> When | None:
         return When(d, d, text[:10], "day")
     except ValueError:
         return None
-
-
-@contextmanager
-def paused_gc():
-    """Hold off the cyclic garbage collector while a view or a file is made.
-
-    Building a view allocates hundreds of thousands of small dicts and lists that live on (no cycles
-    among them), and each collection would walk them again, the whole heap at each full collection.
-    Reference counting still frees what is dropped meanwhile. Afterwards what is left is moved straight
-    to the oldest generation (``gc.freeze`` then ``gc.unfreeze``: no object is kept from collection,
-    the young ones are only not walked once more right away) and the collector resumes."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
 
 
 def memoized_view(view):
