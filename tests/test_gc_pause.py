@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 
 import pytest
 
@@ -44,7 +45,16 @@ def test_kg_build_builds_with_the_collector_paused(collector_on, monkeypatch, tm
     assert "kg build: stop here" in capsys.readouterr().err
 
 
-def test_the_view_process_writes_with_the_collector_paused(collector_on, monkeypatch, tmp_path):
+@pytest.fixture()
+def sigint_kept():
+    """view_writer.main ignores Ctrl-C (its parent's to handle): not for the test process and the
+    processes it starts later, which would inherit it."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+def test_the_view_process_writes_with_the_collector_paused(collector_on, sigint_kept, monkeypatch, tmp_path):
     seen = []
     monkeypatch.setattr(view_writer, "write_views", lambda *args: seen.append((args[3], gc.isenabled())))
     assert view_writer.main(["view.nt", "https://kg.example/", str(tmp_path), "graphml,png"]) == 0
