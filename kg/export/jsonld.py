@@ -59,6 +59,7 @@ class Compactor:
                                key=lambda x: -len(x[0]))
         self.prefix_of = {ns: p for ns, p in self.prefixes}
         self._keys: dict[str, str] = {}  # property IRIs seen, as keys
+        self._predicates: dict[str, tuple[str, bool]] = {}  # predicates seen, as N-Triples terms (see predicate)
         self._datatypes: dict[str, str] = {}  # datatype IRIs seen, compacted
 
     def iri(self, iri: str) -> str:
@@ -79,22 +80,30 @@ class Compactor:
             key = self._keys[iri] = self.terms.get(iri) or self.iri(iri)
         return key
 
-    def value(self, predicate: str, o: str) -> object:
-        """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal)."""
+    def predicate(self, term: str) -> tuple[str, bool]:
+        """(key, whether its values are links) of a predicate written in N-Triples (``<iri>``)."""
+        found = self._predicates.get(term)
+        if found is None:
+            found = self._predicates[term] = (self.key(term[1:-1]), term[1:-1] in self.links)
+        return found
+
+    def value(self, link: bool, o: str) -> object:
+        """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal);
+        ``link``: whether the predicate's values are links (:meth:`predicate`)."""
         if o[0] == "<":
-            return self.iri(o[1:-1]) if predicate in self.links else {"@id": self.iri(o[1:-1])}
+            return self.iri(o[1:-1]) if link else {"@id": self.iri(o[1:-1])}
         if o[0] == "_":
             return {"@id": o}
         close = o.rindex('"')  # the closing quote: a language tag or a datatype IRI holds none
         text = o[1:close] if "\\" not in o else _unescaped(o[:close + 1])
         tail = o[close + 1:]
         if not tail:
-            return text if predicate not in self.links else {"@value": text}
+            return text if not link else {"@value": text}
         if tail[0] == "@":
             return {"@value": text, "@language": tail[1:]}
         datatype = tail[3:-1]  # ^^<...>
         if datatype == _XSD_STRING:
-            return text if predicate not in self.links else {"@value": text}
+            return text if not link else {"@value": text}
         compact = self._datatypes.get(datatype)
         if compact is None:
             compact = self._datatypes[datatype] = self.iri(datatype)
@@ -115,26 +124,29 @@ def compactor(base_iri: str) -> Compactor:
 
 
 def node_objects(lines: Iterable[str], c: Compactor) -> Iterator[dict]:
-    """One JSON-LD node object per subject of the N-Triples ``lines``, by subject IRI; keys and values sorted.
+    """One JSON-LD node object per subject of the N-Triples ``lines`` (with or without their ``\\n``), by
+    subject IRI; keys and values sorted.
 
     Works on the text (a subject and a predicate hold no space) rather than on parsed terms: the
-    renderers have the text already, and reading terms back from Oxigraph costs three times as much."""
+    renderers have the text already, and reading terms back from Oxigraph costs three times as much.
+    A subject's lines come together, so its node is looked up once per run of lines."""
     nodes: dict[str, dict] = {}
     rdf_type = "<" + RDF.type.value + ">"
+    last = node = None
     for line in lines:
-        i = line.index(" ")
-        j = line.index(" ", i + 1)
-        s = line[:i]
-        p = line[i + 1:j]
-        o = line[j + 1:line.rindex(" ")]  # without the final " ."
-        key = s[1:-1] if s[0] == "<" else s[2:]
-        node = nodes.get(key)
-        if node is None:
-            node = nodes[key] = {"@id": c.iri(key) if s[0] == "<" else s}
+        s, p, o = line.split(" ", 2)
+        o = o[:o.rindex(" ")]  # without the final " ."
+        if s != last:
+            last = s
+            key = s[1:-1] if s[0] == "<" else s[2:]
+            node = nodes.get(key)
+            if node is None:
+                node = nodes[key] = {"@id": c.iri(key) if s[0] == "<" else s}
         if p == rdf_type and o[0] == "<":
             node.setdefault("@type", []).append(c.key(o[1:-1]))
         else:
-            node.setdefault(c.key(p[1:-1]), []).append(c.value(p[1:-1], o))
+            name, link = c.predicate(p)
+            node.setdefault(name, []).append(c.value(link, o))
     for s in sorted(nodes):
         node = nodes[s]
         out = {"@id": node.pop("@id")}
@@ -162,9 +174,15 @@ def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterato
 
 def jsonld_nodes(nt: bytes, base_iri: str) -> str:
     """The node objects of N-Triples ``nt`` as they appear in the file's ``@graph`` list: one a line, joined
-    by ``,\n`` (workers render each article's own nodes this way; see kg.render)."""
+    by ``,\n``."""
+    return jsonld_lines(nt.decode("utf-8").split("\n")[:-1], base_iri)
+
+
+def jsonld_lines(lines: Iterable[str], base_iri: str) -> str:
+    """:func:`jsonld_nodes` of N-Triples lines in hand (workers render each article's own nodes this way,
+    see kg.render: it saves decoding and splitting the text they were joined into)."""
     c = compactor(base_iri)
-    return ",\n".join("  " + _one_line(node) for node in node_objects(nt.decode("utf-8").split("\n")[:-1], c))
+    return ",\n".join("  " + _one_line(node) for node in node_objects(lines, c))
 
 
 _one_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode  # C-accelerated

@@ -5,6 +5,7 @@ plain function ``(ctx, mention) -> Iterable[Triple]``.
 """
 from __future__ import annotations
 
+from itertools import chain
 from typing import Callable, Iterable, Iterator
 
 
@@ -32,10 +33,9 @@ MAPPERS: dict[str, Mapper] = {
 
 
 def triples_for_article(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
-    """Everything one article says: its node, every mention's triples and the sentences they cite."""
-    yield from article_triples(ctx)
-    yield from mapped(ctx, mentions)
-    yield from ctx.sentence_triples()
+    """Everything one article says: its node, every mention's triples and the sentences they cite
+    (``sentence_triples`` starts once the mentions are mapped, which cite them)."""
+    return chain(article_triples(ctx), mapped(ctx, mentions), ctx.sentence_triples())
 
 
 def local_triples(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
@@ -46,15 +46,13 @@ def local_triples(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Trip
 def story_triples(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
     """The story mentions' triples, and the sentences they cite that ``ctx.article.sentences`` holds
     (an :class:`kg.render.ArticleStub` holds only those no local mention cites)."""
-    yield from mapped(ctx, mentions)
-    yield from ctx.sentence_triples(only=ctx.article.sentences.keys())
+    return chain(mapped(ctx, mentions), ctx.sentence_triples(only=ctx.article.sentences.keys()))
 
 
 def mapped(ctx: ArticleContext, mentions: list[Mention]) -> Iterator[Triple]:
-    for mention in mentions:
-        mapper = MAPPERS.get(mention.kind)
-        if mapper is not None:
-            yield from mapper(ctx, mention)
+    """Every mention's triples, chained in C: an article has ~600, and each generator they pass through
+    costs a resume per triple."""
+    return chain.from_iterable(MAPPERS[m.kind](ctx, m) for m in mentions if m.kind in MAPPERS)
 
 
 __all__ = ["ArticleContext", "Resolver", "MAPPERS", "triples_for_article", "local_triples", "story_triples"]

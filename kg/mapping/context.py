@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
 from pyoxigraph import Literal, NamedNode
@@ -28,7 +29,9 @@ def text(value: str, language: str | None = None) -> Literal:
     return Literal(value, language=language) if language else Literal(value)
 
 
+@lru_cache(maxsize=4096)
 def integer(value: int) -> Literal:
+    """Cached: offsets and counts repeat (every mention node has two offsets, every sentence two)."""
     return Literal(str(int(value)), datatype=XSD.integer)
 
 
@@ -65,12 +68,23 @@ class ArticleContext:
         self.iris = iris
         self.resolver = resolver or Resolver()
         self.article_iri = iris.article(article.id)
-        self._cited: set[int] = set()
+        self._cited: dict[int, NamedNode] = {}  # the sentences cited so far, with their nodes
+        self._made: set = set()
+
+    def first_time(self, key) -> bool:
+        """True the first time ``key`` is asked for in this article: a mapper skips the triples it made
+        already (an organization named twenty times is described once)."""
+        if key in self._made:
+            return False
+        self._made.add(key)
+        return True
 
     def sentence_iri(self, mention: Mention) -> NamedNode:
         index = self.article.sentence_at(mention.start)
-        self._cited.add(index)
-        return self.iris.sentence(self.article.id, index)
+        node = self._cited.get(index)
+        if node is None:  # made once: a sentence is cited by several mentions
+            node = self._cited[index] = self.iris.sentence(self.article.id, index)
+        return node
 
     def provenance(self, node: NamedNode, mention: Mention) -> Iterator[Triple]:
         """Every extracted node: derived from its article, evidenced by a sentence, found by a rule."""
@@ -97,9 +111,9 @@ class ArticleContext:
 
     def sentence_triples(self, only=None) -> Iterator[Triple]:
         """The sentences cited as evidence (those in ``only``, if given): their text and offsets in the body."""
-        for index in sorted(self._cited if only is None else self._cited.intersection(only)):
+        for index in sorted(self._cited if only is None else self._cited.keys() & only):
             span = self.article.sentences[index]
-            node = self.iris.sentence(self.article.id, index)
+            node = self._cited[index]
             yield Triple(node, RDF.type, TIKG.Sentence)
             yield Triple(node, SCHEMA.text, text(span.text))
             yield Triple(node, TIKG.startOffset, integer(span.start))

@@ -33,6 +33,8 @@ def organization_key_for_name(name: str) -> str:
 def organization_triples(ctx: ArticleContext, key: str, surface: str | None,
                          discovered_type: str | None = None) -> Iterator[Triple]:
     """An organization seen in this article; its name, class and labels come from the lexicon."""
+    if not ctx.first_time(("organization", key, surface, discovered_type)):
+        return
     node = ctx.iris.organization(key)
     entry = lexicon().entries.get(key)
     name = entry.name if entry else key.lstrip(DISCOVERED_PREFIX)
