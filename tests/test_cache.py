@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
-from kg.build import build  # noqa: E402
+from kg.build import STORIES, build  # noqa: E402
 from kg.cache import FactsCache, code_fingerprint  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
@@ -61,6 +61,25 @@ def test_an_edited_article_is_extracted_again(corpus, tmp_path):
     victim.write_text(victim.read_text(encoding="utf-8").replace("KT", "SK텔레콤"), encoding="utf-8")
     result = build([folder], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (1, 29)
+    assert result.kg.triples == build([folder]).kg.triples
+
+
+def test_story_files_no_build_uses_any_more_are_removed(corpus, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    stories = cache.renders(DEFAULT_BASE_IRI).folder / STORIES
+    before = {p: p.stat().st_mtime_ns for p in stories.glob("*/*.nt")}
+    assert len(before) == 30  # one per article
+    sorted(folder.glob("*.txt"))[3].unlink()
+    stray = stories / "00" / ("0" * 64 + ".nt")
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"<a> <b> <c> .\n")
+    result = build([folder], cache=cache)
+    after = {p: p.stat().st_mtime_ns for p in stories.glob("*/*.nt")}
+    assert len(after) == 29 and stray not in after
+    assert all(after[p] == before[p] for p in set(after) & set(before))  # used again, not rewritten
     assert result.kg.triples == build([folder]).kg.triples
 
 
