@@ -29,6 +29,9 @@ EPILOG = """\
 examples:
   kg build seeds/ --out exports/          build the sample corpus
   kg build crawl/ --out out/ --strict     fail if any file had to be skipped
+  kg build crawl/ --out out/              again: new or edited articles are extracted, the
+                                          rest comes from out/.kg-cache; if no file changed,
+                                          nothing is written (out/.kg-build.json)
 exit codes: 0 ok; 1 failure (or --strict with skipped files; nothing written);
   2 usage error; 3 built, but some input files were skipped: each is named on
   stderr as `skipped PATH: problem` (no front matter, malformed front matter,
