@@ -94,7 +94,7 @@ def _build(args: argparse.Namespace) -> int:
             return _report_up_to_date(args, stamp, formats, out, started)
     try:
         result = build(args.paths, base_iri=args.base_iri, progress=progress,
-                       jobs=args.jobs or default_jobs(), cache=cache)
+                       jobs=args.jobs or default_jobs(), cache=cache, hashes=hashes)
     except ValueError as err:  # a bad base IRI, a malformed resource file
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_FAILURE

@@ -92,15 +92,26 @@ def write_stamp(out: str | os.PathLike, stamp: Stamp) -> None:
     write_file(Path(out) / STAMP_NAME, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
 
 
+_UNREADABLE = "unreadable: "
+
+
 def input_hashes(paths: Iterable[str | os.PathLike]) -> dict[str, str]:
-    """Every article file under ``paths`` -> the sha256 of its bytes, or why it cannot be read."""
+    """Every article file under ``paths`` -> the sha256 of its bytes, or why it cannot be read.
+
+    The build looks cached files up by these (:func:`kg.build.build`'s ``hashes``) instead of reading
+    them a second time."""
     hashes = {}
     for path in iter_article_paths(paths):
         try:
             hashes[str(path)] = hashlib.sha256(read_article_bytes(path)).hexdigest()
         except ArticleError as err:
-            hashes[str(path)] = f"unreadable: {err.problem}"
+            hashes[str(path)] = _UNREADABLE + err.problem
     return hashes
+
+
+def is_content_hash(value: str) -> bool:
+    """Whether an :func:`input_hashes` value is a hash (not why the file cannot be read)."""
+    return not value.startswith(_UNREADABLE)
 
 
 def inputs_fingerprint(hashes: dict[str, str], base_iri: str) -> str:

@@ -18,8 +18,10 @@ from tests.conftest import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
+import kg.build  # noqa: E402
 from kg.build import STORIES, build  # noqa: E402
 from kg.cache import FactsCache, code_fingerprint  # noqa: E402
+from kg.stamp import input_hashes  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
 
@@ -81,6 +83,19 @@ def test_story_files_no_build_uses_any_more_are_removed(corpus, tmp_path):
     assert len(after) == 29 and stray not in after
     assert all(after[p] == before[p] for p in set(after) & set(before))  # used again, not rewritten
     assert result.kg.triples == build([folder]).kg.triples
+
+
+def test_files_the_caller_hashed_are_looked_up_without_being_read_again(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    generate(folder, 40)  # more than one worker task: the cache is looked up in this process
+    cache = FactsCache(tmp_path / "cache")
+    first = build([folder], cache=cache, jobs=2)
+    hashes = input_hashes([folder])
+    reads = []
+    monkeypatch.setattr(kg.build, "read_article_bytes", lambda path: reads.append(path) or path.read_bytes())
+    again = build([folder], cache=cache, jobs=2, hashes=hashes)
+    assert (again.stats.extracted, again.stats.cached) == (0, 40) and reads == []
+    assert again.kg.triples == first.kg.triples
 
 
 def test_a_moved_file_is_a_hit_under_its_new_path(corpus, tmp_path):
