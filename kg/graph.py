@@ -58,11 +58,11 @@ class KnowledgeGraph:
 
     def story_nt(self, digest: ArticleDigest) -> bytes:
         """The N-Triples lines of one article's story mentions (its part of TriG)."""
-        offset, size = self.story.get(digest.id, (0, 0))
-        if not size:
+        span = self.story.get(digest.id, (0, 0))
+        if not span[1]:
             return b""
         self._spool.flush()
-        return os.pread(self._spool.fileno(), size, offset)  # no shared file position (forked writers)
+        return read_at(self._spool.fileno(), span)
 
     # -- sizes without reading the render files
     @property
@@ -143,7 +143,7 @@ class ViewGraph:
     def triples(self) -> Iterator[ox.Quad]:
         if self.nt is None:
             raise RuntimeError("the view graph's text was released once it was indexed")
-        return ox.parse(self.nt, format=ox.RdfFormat.N_TRIPLES)
+        return ox.parse(self.nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
     def release_text(self) -> None:
         """Free the text once the views' index is made (:func:`kg.views.index_of`): the views read the
@@ -190,14 +190,31 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
         merged = in_child(merged_lines, digests, iris, jobs, story_cache, kg._spool.fileno())
     else:
         merged = merged_lines(digests, iris, jobs, story_cache, kg._spool.fileno())
-    kg.story, kg.shared_nt, kg.support_nt = merged
+    kg.story, shared, support = merged
+    kg.shared_nt, kg.support_nt = (read_at(kg._spool.fileno(), span) for span in (shared, support))
     return kg
 
 
+def read_at(fd: int, span: tuple[int, int]) -> bytes:
+    """``span``'s (offset, size) bytes of the file ``fd``, read without moving its position (a file shared with
+    forked processes); in several reads if need be (Linux reads at most 2 GB at once)."""
+    at, size = span
+    parts = []
+    while size > 0:
+        part = os.pread(fd, size, at)
+        if not part:
+            raise OSError(f"the spool file ended {size} bytes early")
+        parts.append(part)
+        at, size = at + len(part), size - len(part)
+    return b"".join(parts) if len(parts) != 1 else parts[0]
+
+
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
-                 spool: int) -> tuple[dict[str, tuple[int, int]], bytes, bytes]:
-    """Each article's story lines written to the file ``spool`` (article id -> offset and size there),
-    the sorted shared lines with the support counts, and the support counts alone."""
+                 spool: int) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int]]:
+    """Written to the file ``spool``: each article's story lines, the sorted shared lines with the support
+    counts, and the support counts alone; returns where each is there (offset, size), the story lines by
+    article id. (From a child process, the shared lines came back 0.6-1 s faster this way than pickled:
+    0.18 GB at 10,000 articles.)"""
     resolver = story_resolver(digests, iris)
     offsets: dict[str, tuple[int, int]] = {}
     shared: set[bytes] = set()
@@ -209,9 +226,14 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
             at += len(story)
             shared.update(story.splitlines(keepends=True))
             shared.update(d.section("shared").splitlines(keepends=True))
-    support = support_counts(shared)
-    shared.update(support)
-    return offsets, b"".join(sorted(shared)), b"".join(support)
+        support = support_counts(shared)
+        shared.update(support)
+        spans = []
+        for part in (b"".join(sorted(shared)), b"".join(support)):
+            handle.write(part)
+            spans.append((at, len(part)))
+            at += len(part)
+    return offsets, spans[0], spans[1]
 
 
 def story_lines(d: ArticleDigest, iris: Iris, resolver: Resolver) -> bytes:
