@@ -191,7 +191,7 @@ def add_build_parser(sub) -> None:
                         "export even if the last build wrote it from the same inputs (OUT/.kg-build.json)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="where the build cache lives (default: OUT/.kg-cache); keyed by each file's content "
-                        "and the extractor and resource versions")
+                        "and the extractor and resource versions; entries no build has used for 7 days are removed")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is not a terminal")
     p.set_defaults(func=cmd_build)

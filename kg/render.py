@@ -23,6 +23,7 @@ import hashlib
 import os
 import pickle
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -50,6 +51,9 @@ VIEW_FIGURE_PROPERTIES = tuple(p.value for p in (RDF.type, SCHEMA.value, SCHEMA.
 # then what the views read of them (N-Triples, see _view_lines), then the lines about shared nodes
 # (organizations, persons) the article states (N-Triples, sorted; read once, when the graph is assembled)
 SECTIONS = ("nt", "ttl", "jsonld", "view", "shared")
+# a cache file a build uses has its mtime renewed once it is this old: the cache removes the files no build
+# has used for a week (kg.cache.UNUSED_DAYS), and a day's precision costs one utime a file a day
+TOUCH_AFTER_SECONDS = 86400
 _PACKAGE = Path(__file__).resolve().parent
 _RENDER_CODE = ("render.py", "iris.py", "vocab.py", "mapping/*.py", "export/jsonld.py")
 
@@ -237,6 +241,16 @@ def render_code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def mark_used(path: Path, mtime: float) -> None:
+    """Record in the mtime of the cache file ``path`` (last modified at ``mtime``) that a build used it: the
+    cache is pruned by that age. A failure only costs making the file again once it is pruned."""
+    if mtime < time.time() - TOUCH_AFTER_SECONDS:
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+
+
 class RenderStore:
     """Render files in a folder: ``<hh>/<sha256 of the file>.<hash of base IRI and file name>.render``.
 
@@ -262,13 +276,14 @@ class RenderStore:
             with open(target, "rb") as handle:
                 digest = pickle.load(handle)
                 offset = handle.tell()
-                size = os.fstat(handle.fileno()).st_size
+                stat = os.fstat(handle.fileno())
         except FileNotFoundError:
             return None
         except Exception:  # truncated or from another version: a miss
             return None
-        if not isinstance(digest, ArticleDigest) or size != offset + sum(digest.sizes):
+        if not isinstance(digest, ArticleDigest) or stat.st_size != offset + sum(digest.sizes):
             return None
+        mark_used(target, stat.st_mtime)
         digest.path, digest.render_path, digest.data_offset = str(path), str(target), offset
         return digest
 

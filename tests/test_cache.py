@@ -1,6 +1,7 @@
 """The incremental build cache: keyed by content and versions, atomic, and safe to kill."""
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -20,7 +21,7 @@ from generate import generate  # noqa: E402
 
 import kg.build  # noqa: E402
 from kg.build import STORIES, build  # noqa: E402
-from kg.cache import FactsCache, code_fingerprint  # noqa: E402
+from kg.cache import UNUSED_DAYS, FactsCache, code_fingerprint  # noqa: E402
 from kg.stamp import input_hashes  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
@@ -169,6 +170,103 @@ def test_a_corrupt_render_file_is_a_miss_and_is_rendered_again(corpus, tmp_path)
     for render in renders[:2]:  # written whole again
         d = again[str(render)]
         assert render.stat().st_size == d.data_offset + sum(d.sizes)
+
+
+# ---------------------------------------------------------------- entries no build uses any more
+DAY = 86400
+
+
+def age(path: Path, days: float) -> None:
+    """Make ``path`` look last used ``days`` ago."""
+    then = time.time() - days * DAY
+    os.utime(path, (then, then))
+
+
+def seconds_old(path: Path) -> float:
+    return time.time() - path.stat().st_mtime
+
+
+def entries_of(cache: FactsCache, article: Path) -> tuple[Path, Path]:
+    """The facts entry and the render file of an article file."""
+    content_hash = hashlib.sha256(article.read_bytes()).hexdigest()
+    return (cache.folder / content_hash[:2] / f"{content_hash}.pickle",
+            cache.renders(DEFAULT_BASE_IRI).path_for(content_hash, str(article)))
+
+
+def test_a_build_renews_the_mtime_of_what_it_uses_once_a_day(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    build([corpus], cache=cache)
+    files = sorted(corpus.glob("*.txt"))
+    (_, hit), (_, recent), (facts, render) = (entries_of(cache, f) for f in files[:3])
+    age(hit, 2)
+    age(recent, 0.5)
+    age(facts, 2)
+    render.unlink()  # the article is rendered again from its facts entry
+    before = recent.stat().st_mtime_ns
+    result = build([corpus], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (0, 30)
+    assert seconds_old(hit) < 60 and seconds_old(facts) < 60
+    assert recent.stat().st_mtime_ns == before  # used less than a day ago: not touched again
+
+
+def test_facts_cache_get_renews_an_old_entry(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    build([corpus], cache=cache)
+    old, recent = sorted(cache.folder.glob("*/*.pickle"))[:2]
+    age(old, 2)
+    age(recent, 0.5)
+    before = recent.stat().st_mtime_ns
+    assert cache.get(old.stem) is not None and cache.get(recent.stem) is not None
+    assert seconds_old(old) < 60 and recent.stat().st_mtime_ns == before
+
+
+def test_entries_no_build_used_for_a_week_are_removed(corpus, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    files = sorted(folder.glob("*.txt"))
+    gone, stays, used = (entries_of(cache, f) for f in files[:3])
+    files[0].unlink()  # removed from the crawl (or edited): no build uses its entries any more
+    files[1].unlink()
+    for path in (*gone, *used):
+        age(path, UNUSED_DAYS + 1)
+    for path in stays:
+        age(path, UNUSED_DAYS - 1)
+    result = build([folder], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (0, 28)
+    assert [p.exists() for p in (*gone, *stays, *used)] == [False, False, True, True, True, True]
+    facts, render = used
+    assert seconds_old(render) < 60
+    # a render hit does not read the facts entry; it stays while its render is used, and goes with it
+    assert seconds_old(facts) > UNUSED_DAYS * DAY
+    assert len(list(cache.folder.glob("*/*.pickle"))) == len(list(render.parent.parent.glob("*/*.render"))) == 29
+
+
+def test_prune_leaves_the_story_folder_alone_and_clears_any_old_file_and_stale_part(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    build([corpus], cache=cache)
+    renders = cache.renders(DEFAULT_BASE_IRI).folder
+    stories = sorted((renders / STORIES).glob("*/*.nt"))
+    assert len(stories) == 30
+    for story in stories:
+        age(story, 30)
+    before = {p: p.stat().st_mtime_ns for p in stories}
+    sidecar = cache.folder / "ff" / ("f" * 64 + ".sidecar")  # of a content no render keeps alive
+    young_sidecar = renders / "ee" / ("e" * 64 + ".sidecar")
+    stale_part, fresh_part = cache.folder / "ff" / ".a.part", renders / "ff" / ".b.part"
+    story_part = stories[0].parent / ".c.part"
+    for path in (sidecar, young_sidecar, stale_part, fresh_part, story_part):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x")
+    age(sidecar, UNUSED_DAYS + 1)
+    age(young_sidecar, UNUSED_DAYS - 1)
+    age(stale_part, 2 / 24)
+    age(story_part, 2 / 24)
+    cache.prune()
+    assert {p: p.stat().st_mtime_ns for p in stories} == before
+    assert [p.exists() for p in (sidecar, young_sidecar, stale_part, fresh_part, story_part)] == \
+        [False, True, False, True, False]
 
 
 def test_cli_no_cache_and_cache_dir(corpus, tmp_path):
