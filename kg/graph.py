@@ -206,7 +206,7 @@ def read_at(fd: int, span: tuple[int, int]) -> bytes:
             raise OSError(f"the spool file ended {size} bytes early")
         parts.append(part)
         at, size = at + len(part), size - len(part)
-    return b"".join(parts) if len(parts) != 1 else parts[0]
+    return b"".join(parts)  # one part: that part itself, not a copy
 
 
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
