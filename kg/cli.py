@@ -72,7 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
-    from kg.export import FORMATS, ExportError, write_all
+    from kg.export import FORMATS, ExportError, start_views, write_all
     from kg.stamp import input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp
 
     formats = _parse_formats(args.formats, FORMATS)
@@ -92,21 +92,32 @@ def _build(args: argparse.Namespace) -> int:
         current = stamp.up_to_date(inputs, formats, out)
         if stamp.inputs == inputs and current == set(formats):
             return _report_up_to_date(args, stamp, formats, out, started)
-    try:
-        result = build(args.paths, base_iri=args.base_iri, progress=progress,
-                       jobs=args.jobs or default_jobs(), cache=cache, hashes=hashes)
-    except ValueError as err:  # a bad base IRI, a malformed resource file
-        print(f"kg build: {err}", file=sys.stderr)
-        return EXIT_FAILURE
-    failed = _report_skips(args, result.skipped, bool(result.kg.digests))
-    if failed is not None:
-        return failed
     todo = [n for n in formats if n not in current]
+    jobs = args.jobs or default_jobs()
+    early: list = []  # the process writing the view formats, started once the articles are collected
+
+    def start_view_process(digests, iris) -> None:
+        early.append(start_views(digests, iris.base, out, todo, jobs))
+
     try:
-        written = dict(zip(todo, write_all(result.kg, out, todo, jobs=args.jobs or default_jobs())))
-    except (ExportError, OSError) as err:  # each file is whole or as it was (kg.atomic)
-        print(f"kg build: could not write the exports: {err}", file=sys.stderr)
-        return EXIT_FAILURE
+        try:
+            result = build(args.paths, base_iri=args.base_iri, progress=progress, jobs=jobs, cache=cache,
+                           hashes=hashes, on_collected=start_view_process)
+        except ValueError as err:  # a bad base IRI, a malformed resource file
+            print(f"kg build: {err}", file=sys.stderr)
+            return EXIT_FAILURE
+        failed = _report_skips(args, result.skipped, bool(result.kg.digests))
+        if failed is not None:
+            return failed
+        try:
+            written = dict(zip(todo, write_all(result.kg, out, todo, jobs=jobs, views=early.pop() if early else None)))
+        except (ExportError, OSError) as err:  # each file is whole or as it was (kg.atomic)
+            print(f"kg build: could not write the exports: {err}", file=sys.stderr)
+            return EXIT_FAILURE
+    finally:
+        for views in early:  # not used: the build stopped before the exports
+            if views is not None:
+                views.stop()
     if not read_as_hashed(hashes, result.kg.digests):
         inputs = ""  # an article changed during the build: nothing it wrote is known to be up to date
     stamp.inputs, stamp.articles = inputs, len(result.kg.digests)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import json
 import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -24,7 +28,7 @@ from kg.views import view_source
 from kg.views.relations import relations
 from kg.views.timeline import timeline
 from kg.vocab import prefixes
-from tests.conftest import SEEDS, make_article
+from tests.conftest import ROOT, SEEDS, make_article
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -166,3 +170,71 @@ def test_the_shared_part_in_pieces_is_the_whole_in_every_format(size):
     assert b"".join(turtle_pieces(SHARED, base, size)) == turtle_fragment(SHARED, base)
     nodes = list(jsonld_node_pieces(SHARED, base, size))
     assert b",\n".join(nodes) == jsonld_nodes(SHARED, base).encode() and len(nodes) == len(pieces)
+
+
+def test_the_view_process_started_before_assembly_writes_the_same_files(seed_build, tmp_path):
+    from kg.export import start_views
+    kg, names = seed_build.kg, ["ttl", "graphml", "html", "timeline_json", "png"]
+    views = start_views(kg.digests, kg.iris.base, tmp_path / "two", names, jobs=2)
+    temporary = [Path(f.name) for f in views._files]
+    assert temporary and all(p.exists() for p in temporary)
+    one = write_all(kg, tmp_path / "one", names, jobs=1)
+    two = write_all(kg, tmp_path / "two", names, jobs=2, views=views)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+    assert views.child.returncode == 0 and not any(p.exists() for p in temporary)
+
+
+@pytest.mark.parametrize("other", ["articles", "folder", "formats", "base"])
+def test_a_view_process_started_for_something_else_is_stopped_and_another_started(seed_build, tmp_path, other):
+    from kg.export import start_views
+    kg, names = seed_build.kg, ["ttl", "graphml", "timeline_json"]
+    digests, base, folder, started_for = kg.digests, kg.iris.base, tmp_path / "two", names
+    if other == "articles":
+        digests = digests[:-1]
+    elif other == "folder":
+        folder = tmp_path / "elsewhere"
+    elif other == "formats":
+        started_for = ["ttl", "graphml"]
+    else:
+        base = "https://elsewhere.example/"
+    views = start_views(digests, base, folder, started_for, jobs=2)
+    one = write_all(kg, tmp_path / "one", names, jobs=1)
+    two = write_all(kg, tmp_path / "two", names, jobs=2, views=views)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+    assert views.child.returncode == -signal.SIGKILL and not views._files
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_no_view_process_where_one_process_writes_everything(seed_build, tmp_path):
+    from kg.export import start_views
+    kg = seed_build.kg
+    assert start_views(kg.digests, kg.iris.base, tmp_path, ["ttl", "graphml"], jobs=1) is None
+    assert start_views(kg.digests, kg.iris.base, tmp_path, ["ttl", "nt"], jobs=2) is None
+    assert start_views(kg.digests, kg.iris.base, tmp_path, ["graphml", "png"], jobs=2) is None
+    assert start_views([], kg.iris.base, tmp_path, ["ttl", "graphml"], jobs=2) is None
+
+
+def test_the_view_writer_told_nothing_more_writes_nothing(seed_build, tmp_path):
+    articles = tmp_path / "articles.nt"
+    articles.write_bytes(b"".join(d.section("view") for d in seed_build.kg.digests))
+    proc = subprocess.run([sys.executable, "-m", "kg.export.view_writer", str(articles), seed_build.kg.iris.base,
+                           str(tmp_path / "out"), "graphml,timeline_json"], input=b"", capture_output=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == b"" and not (tmp_path / "out").exists()
+
+
+def test_a_build_stopped_before_its_exports_stops_the_view_process(tmp_path, monkeypatch):
+    import kg.export
+    from kg.cli import main
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for path in sorted(SEEDS.iterdir()):
+        (corpus / path.name).write_bytes(path.read_bytes())
+    (corpus / "broken.txt").write_bytes(b"no front matter here\n")
+    started = []
+    real = kg.export.start_views
+    monkeypatch.setattr(kg.export, "start_views", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", "--strict",
+                 "-q"]) != 0
+    assert len(started) == 1 and started[0].child.returncode == -signal.SIGKILL and not started[0]._files
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -1,8 +1,10 @@
 """The view formats, written by a process of their own: ``python -m kg.export.view_writer NT BASE OUT NAMES``.
 
-:func:`kg.export.write_all` starts it with the view graph's N-Triples in a temporary file ``NT``, the base
-IRI, the output folder and the comma-separated formats, and streams the RDF formats meanwhile. It exits 0
-once every file is in place; else 1, with what went wrong on one line of stdout.
+:class:`kg.export.ViewProcess` starts it with the articles' own view lines in a temporary file ``NT`` (they
+are known once the articles are collected), the base IRI, the output folder and the comma-separated
+formats. It indexes those lines while the build assembles the story, then reads from stdin one line: the
+path of a file with the shared nodes' view lines (an empty line or none: stop without writing). It
+exits 0 once every file is in place; else 1, with what went wrong on one line of stdout.
 """
 from __future__ import annotations
 
@@ -19,11 +21,17 @@ def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) ->
     from kg.export import FORMATS, VIEW_OF
     from kg.graph import ViewGraph
     from kg.iris import Iris
-    from kg.views import index_of, release_view
+    from kg.views import GraphIndex, index_part, release_view, remember_index
     from kg.views.relations import relations
-    view = ViewGraph(Path(nt_path).read_bytes(), Iris(base_iri))
-    index_of(view)
-    view.release_text()
+    articles = index_part(ViewGraph(Path(nt_path).read_bytes(), Iris(base_iri)).triples)
+    shared_path = sys.stdin.buffer.readline().rstrip(b"\n")
+    if not shared_path:
+        return
+    # the shared lines come first in the view graph, then each article's
+    shared = index_part(ViewGraph(Path(os.fsdecode(shared_path)).read_bytes(), Iris(base_iri)).triples)
+    view = ViewGraph(None, Iris(base_iri))
+    remember_index(view, GraphIndex(parts=[shared, articles]))
+    del articles, shared
     names = sorted(names, key=lambda n: VIEW_OF[n] is not relations)
     for i, n in enumerate(names):
         FORMATS[n](view, out_dir)

@@ -174,6 +174,59 @@ def format_number(value: str) -> str:
     return f"{d.normalize():,f}"
 
 
+IndexPart = tuple[dict[str, dict[str, list]], dict[str, set[str]]]
+
+
+def index_part(triples: Iterable) -> IndexPart:
+    """(subject -> property -> values sorted by N-Triples text, subject -> properties with a date-typed literal)
+    of ``triples``: what :class:`GraphIndex` is made of."""
+    out: dict[str, dict[str, list]] = {}
+    dated: dict[str, set[str]] = {}
+    last, props = None, {}   # a subject's triples usually come together: look it up once per run
+    for t in triples:
+        s, p, o = t.subject.value, t.predicate.value, t.object
+        if s != last:
+            props = out.get(s)
+            if props is None:
+                props = out[s] = {}
+            last = s
+        values = props.get(p)
+        if values is None:
+            props[p] = [o]
+        else:
+            values.append(o)
+        if type(o) is Literal and o.datatype.value in DATE_TYPES:
+            if s in dated:
+                dated[s].add(p)
+            else:
+                dated[s] = {p}
+    for props in out.values():
+        for values in props.values():
+            if len(values) > 1:
+                values.sort(key=str)
+    return out, dated
+
+
+def merged_parts(parts: list[IndexPart]) -> IndexPart:
+    """The parts as one, as if indexed together in their order (they are changed). Subjects are usually in
+    one part only (a build's shared and article lines are about different nodes); one in several has its
+    values joined and sorted again."""
+    out, dated = parts[0] if parts else ({}, {})
+    for more_out, more_dated in parts[1:]:
+        for s, props in more_out.items():
+            known = out.get(s)
+            if known is None:
+                out[s] = props
+                continue
+            for p, values in props.items():
+                joined = known.setdefault(p, [])
+                joined.extend(values)
+                joined.sort(key=str)
+        for s, properties in more_dated.items():
+            dated.setdefault(s, set()).update(properties)
+    return out, dated
+
+
 class GraphIndex:
     """Subjects' properties and incoming links, and how to describe a node for people.
 
@@ -181,31 +234,10 @@ class GraphIndex:
     figures, source articles) is computed on first use and kept.
     """
 
-    def __init__(self, graph):
-        out: dict[str, dict[str, list]] = {}
-        dated: dict[str, set[str]] = {}   # subject -> properties with a date-typed literal
-        last, props = None, {}   # a subject's triples usually come together: look it up once per run
-        for t in triples_of(graph):
-            s, p, o = t.subject.value, t.predicate.value, t.object
-            if s != last:
-                props = out.get(s)
-                if props is None:
-                    props = out[s] = {}
-                last = s
-            values = props.get(p)
-            if values is None:
-                props[p] = [o]
-            else:
-                values.append(o)
-            if type(o) is Literal and o.datatype.value in DATE_TYPES:
-                if s in dated:
-                    dated[s].add(p)
-                else:
-                    dated[s] = {p}
-        for props in out.values():
-            for values in props.values():
-                if len(values) > 1:
-                    values.sort(key=str)
+    def __init__(self, graph=None, parts: "list[IndexPart] | None" = None):
+        """The index of ``graph``'s triples, or of ``parts`` (:func:`index_part` of pieces of a graph, in the
+        graph's order: a process can index the articles' lines before the shared ones exist)."""
+        out, dated = merged_parts(parts if parts is not None else [index_part(triples_of(graph))])
         self.out = out
         self._inc: dict[str, dict[str, list[str]]] | None = None
         self._citing: dict[str, list[str]] | None = None
@@ -497,3 +529,9 @@ def _when(literal: Literal) -> When | None:
 @memoized_view
 def _index(graph) -> GraphIndex:
     return GraphIndex(graph)
+
+
+def remember_index(graph, index: GraphIndex) -> None:
+    """Make ``index`` (made elsewhere, from parts: see :class:`GraphIndex`) the one :func:`index_of` gives
+    for ``graph``."""
+    graph.__dict__.setdefault("_views", {})[(_index.__name__, (), ())] = index

@@ -88,3 +88,30 @@ def test_a_released_view_is_emptied_and_made_again_on_the_next_call(triples):
     again = relations(graph)
     assert again is not first and nx.utils.graphs_equal(again, relations(triples))
     assert timeline(graph) is kept and kept.number_of_nodes() > 0  # the other view stays
+
+
+def _as_made(index):
+    """What an index is made of, with its orders: subjects, each one's properties, their values."""
+    return ([(s, list(props.items())) for s, props in index.out.items()], index._dated, list(index.kinds.items()))
+
+
+@pytest.mark.parametrize("split", ["by subject", "through subjects"])
+def test_an_index_made_of_parts_is_the_index_of_the_whole(triples, split):
+    from kg.views import GraphIndex, index_part
+    subjects = sorted({t.subject.value for t in triples})
+    if split == "by subject":  # as a build's parts: the shared nodes' lines, then the articles'
+        first = [t for t in triples if subjects.index(t.subject.value) % 2]
+        later = [t for t in triples if not subjects.index(t.subject.value) % 2]
+    else:  # a subject in both parts, with values of one property in each
+        first, later = triples[::2], triples[1::2]
+        assert {t.subject for t in first} & {t.subject for t in later}
+    whole = GraphIndex(first + later)
+    parts = GraphIndex(parts=[index_part(first), index_part(later)])
+    assert _as_made(parts) == _as_made(whole)
+    assert [n for n in whole.out] != sorted(whole.out)  # the order of the subjects is tested, not sorted
+    assert nx_equal(relations(parts), relations(whole))
+
+
+def nx_equal(a, b) -> bool:
+    import networkx as nx
+    return nx.utils.graphs_equal(a, b) and list(a.nodes) == list(b.nodes)
