@@ -244,75 +244,77 @@ def main(argv: list[str] | None = None) -> int:
     from kg.build import default_jobs
     jobs = args.jobs or default_jobs()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
 
-    info = machine()
-    ref_size = min(sizes, key=lambda n: abs(n - 1000))
-    ref_corpus = work / f"corpus-ref-{ref_size}"
-    if not ref_corpus.is_dir() or len(list(ref_corpus.glob("*.txt"))) != ref_size:
-        shutil.rmtree(ref_corpus, ignore_errors=True)
-        generate(ref_corpus, ref_size)
-    sample = sorted(ref_corpus.glob("*.txt"))
-    log("regex ceiling")
-    ceiling = median([regex_ceiling(sample) for _ in range(repeat)])
-    ceiling_rate = len(sample) / ceiling
-    log(f"search_dates on {args.sample} articles")
-    sd = search_dates_per_article(sample[: args.sample])
-    rows, stage_rows, incr_rows = {}, {}, {}
-    done = []
-    for size in sizes:
-        corpus = work / f"corpus-{size}"
-        if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size:
-            shutil.rmtree(corpus, ignore_errors=True)
-            log(f"generating {size} articles")
-            generate(corpus, size)
-        runs = repeat if size < 10000 else args.repeat_large
-        formats = ["--formats", "all" if size < 10000 else args.large_formats]
-        e2e = []
-        cache = work / f"cache-{size}"
-        for r in range(runs):
-            out = work / f"out-{size}-{r}"
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            # a cold build: nothing cached yet (the cache is written, as in a user's first build)
-            log(f"{size}: kg build, empty cache, run {r + 1}/{runs}")
-            e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats))
-        rows[size] = {"wall": median([x["wall"] for x in e2e]), "tree_mb": median([x["tree_mb"] for x in e2e]),
-                      "pss_mb": median([x["pss_mb"] for x in e2e]),
-                      "max_proc_mb": max(x["max_proc_mb"] for x in e2e), "runs": runs, "formats": formats[1]}
-        # incremental: the same corpus plus one new article, with the cache of the last cold build
-        inc_corpus = work / f"corpus-{size}-incr"
-        shutil.rmtree(inc_corpus, ignore_errors=True)
-        shutil.copytree(corpus, inc_corpus)
-        generate(inc_corpus, 1, start=size)
-        log(f"{size}: one article more, cached")
-        out = work / f"out-{size}-incr"
-        plus_one = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
-        log(f"{size}: the same again, nothing changed")
-        unchanged = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
-        log(f"{size}: one article more, cached, Turtle only")
-        # a folder of its own: in `out` the stamp (kg.stamp) says graph.ttl is already up to date
-        ttl_only = kg_build(inc_corpus, work / f"out-{size}-incr-ttl", "--cache-dir", str(cache), "--jobs", str(jobs),
-                            "--formats", "ttl", quiet=False)
-        extracted = re.search(r"\((\d+) extracted, (\d+) from the cache", plus_one["stdout"] or "")
-        incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": ttl_only["wall"],
-                           "unchanged": unchanged["wall"] if "up to date" in (unchanged["stdout"] or "") else float("nan"),
-                           "formats": formats[1], "extracted": extracted.group(1) if extracted else "?",
-                           "cached": extracted.group(2) if extracted else "?"}
-        shutil.rmtree(inc_corpus, ignore_errors=True)
-        log(f"{size}: stages")
-        st = [stages(corpus, work / f"stage-{size}", jobs, formats[1]) for _ in range(runs)]
-        stage_rows[size] = {"times": {k: median([s["times"][k] for s in st]) for k in st[0]["times"]},
-                            "triples": st[0]["triples"], "mentions": st[0]["mentions"], "articles": st[0]["articles"]}
-        done.append(size)
-        report = render(info, done, rows, stage_rows, incr_rows, ceiling_rate, len(sample), sd, args, jobs, repeat)
-        args.report.write_text(report, encoding="utf-8")  # after every size, so a long run leaves its figures
-        log(f"wrote {args.report} ({size:,} done)")
+        info = machine()
+        ref_size = min(sizes, key=lambda n: abs(n - 1000))
+        ref_corpus = work / f"corpus-ref-{ref_size}"
+        if not ref_corpus.is_dir() or len(list(ref_corpus.glob("*.txt"))) != ref_size:
+            shutil.rmtree(ref_corpus, ignore_errors=True)
+            generate(ref_corpus, ref_size)
+        sample = sorted(ref_corpus.glob("*.txt"))
+        log("regex ceiling")
+        ceiling = median([regex_ceiling(sample) for _ in range(repeat)])
+        ceiling_rate = len(sample) / ceiling
+        log(f"search_dates on {args.sample} articles")
+        sd = search_dates_per_article(sample[: args.sample])
+        rows, stage_rows, incr_rows = {}, {}, {}
+        done = []
+        for size in sizes:
+            corpus = work / f"corpus-{size}"
+            if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size:
+                shutil.rmtree(corpus, ignore_errors=True)
+                log(f"generating {size} articles")
+                generate(corpus, size)
+            runs = repeat if size < 10000 else args.repeat_large
+            formats = ["--formats", "all" if size < 10000 else args.large_formats]
+            e2e = []
+            cache = work / f"cache-{size}"
+            for r in range(runs):
+                out = work / f"out-{size}-{r}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                # a cold build: nothing cached yet (the cache is written, as in a user's first build)
+                log(f"{size}: kg build, empty cache, run {r + 1}/{runs}")
+                e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats))
+            rows[size] = {"wall": median([x["wall"] for x in e2e]), "tree_mb": median([x["tree_mb"] for x in e2e]),
+                          "pss_mb": median([x["pss_mb"] for x in e2e]),
+                          "max_proc_mb": max(x["max_proc_mb"] for x in e2e), "runs": runs, "formats": formats[1]}
+            # incremental: the same corpus plus one new article, with the cache of the last cold build
+            inc_corpus = work / f"corpus-{size}-incr"
+            shutil.rmtree(inc_corpus, ignore_errors=True)
+            shutil.copytree(corpus, inc_corpus)
+            generate(inc_corpus, 1, start=size)
+            log(f"{size}: one article more, cached")
+            out = work / f"out-{size}-incr"
+            plus_one = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
+            log(f"{size}: the same again, nothing changed")
+            unchanged = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
+            log(f"{size}: one article more, cached, Turtle only")
+            # a folder of its own: in `out` the stamp (kg.stamp) says graph.ttl is already up to date
+            ttl_only = kg_build(inc_corpus, work / f"out-{size}-incr-ttl", "--cache-dir", str(cache), "--jobs", str(jobs),
+                                "--formats", "ttl", quiet=False)
+            extracted = re.search(r"\((\d+) extracted, (\d+) from the cache", plus_one["stdout"] or "")
+            incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": ttl_only["wall"],
+                               "unchanged": unchanged["wall"] if "up to date" in (unchanged["stdout"] or "") else float("nan"),
+                               "formats": formats[1], "extracted": extracted.group(1) if extracted else "?",
+                               "cached": extracted.group(2) if extracted else "?"}
+            shutil.rmtree(inc_corpus, ignore_errors=True)
+            log(f"{size}: stages")
+            st = [stages(corpus, work / f"stage-{size}", jobs, formats[1]) for _ in range(runs)]
+            stage_rows[size] = {"times": {k: median([s["times"][k] for s in st]) for k in st[0]["times"]},
+                                "triples": st[0]["triples"], "mentions": st[0]["mentions"], "articles": st[0]["articles"]}
+            done.append(size)
+            report = render(info, done, rows, stage_rows, incr_rows, ceiling_rate, len(sample), sd, args, jobs, repeat)
+            args.report.write_text(report, encoding="utf-8")  # after every size, so a long run leaves its figures
+            log(f"wrote {args.report} ({size:,} done)")
 
-    print(report)
-    if not args.workdir:
-        shutil.rmtree(work, ignore_errors=True)
+        print(report)
+    finally:  # a temporary folder goes, also when the run fails (at 10,000 articles it holds ~10 GB)
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
