@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
     from kg.export import FORMATS, ExportError, start_views, write_all
-    from kg.stamp import input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp
+    from kg.stamp import hashes_as_read, input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp
 
     formats = _parse_formats(args.formats, FORMATS)
     started = time.monotonic()
@@ -82,16 +82,20 @@ def _build(args: argparse.Namespace) -> int:
         print("kg build: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     out = Path(args.out)
-    stamp, hashes = read_stamp(out), input_hashes(args.paths)
-    inputs = inputs_fingerprint(hashes, args.base_iri)
+    stamp = read_stamp(out)
+    # the inputs are hashed first only where an export may be up to date; else after the build, from
+    # what it read (kg.stamp.hashes_as_read)
+    hashes = input_hashes(args.paths) if stamp.may_be_current(formats) else None
     cache = None
     current: set[str] = set()
     if not args.no_cache:
         from kg.cache import FactsCache, default_cache_dir
         cache = FactsCache(args.cache_dir or default_cache_dir(args.out))
-        current = stamp.up_to_date(inputs, formats, out)
-        if stamp.inputs == inputs and current == set(formats):
-            return _report_up_to_date(args, stamp, formats, out, started)
+        if hashes is not None:
+            inputs = inputs_fingerprint(hashes, args.base_iri)
+            current = stamp.up_to_date(inputs, formats, out)
+            if stamp.inputs == inputs and current == set(formats):
+                return _report_up_to_date(args, stamp, formats, out, started)
     todo = [n for n in formats if n not in current]
     jobs = args.jobs or default_jobs()
     early: list = []  # the process writing the view formats, started once the articles are collected
@@ -118,7 +122,11 @@ def _build(args: argparse.Namespace) -> int:
         for views in early:  # not used: the build stopped before the exports
             if views is not None:
                 views.stop()
-    if not read_as_hashed(hashes, result.kg.digests):
+    if hashes is None:
+        inputs = inputs_fingerprint(hashes_as_read(args.paths, result.kg.digests), args.base_iri)
+    elif read_as_hashed(hashes, result.kg.digests):
+        inputs = inputs_fingerprint(hashes, args.base_iri)
+    else:
         inputs = ""  # an article changed during the build: nothing it wrote is known to be up to date
     stamp.inputs, stamp.articles = inputs, len(result.kg.digests)
     stamp.nodes, stamp.triples = result.kg.node_count, result.kg.triple_count

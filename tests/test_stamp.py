@@ -187,3 +187,31 @@ def test_a_stamp_that_cannot_be_written_costs_only_the_next_shortcut(corpus, bui
     assert again.returncode == 3
     assert "the next one writes every export again" in again.stderr.splitlines()[-1]
     assert "(up to date)" not in kg_build(corpus, built).stdout
+
+
+def test_a_first_build_hashes_its_inputs_from_what_it_read(corpus, tmp_path, monkeypatch):
+    import kg.stamp
+    from kg.cli import main
+    calls = []
+    real = kg.stamp.input_hashes
+    monkeypatch.setattr(kg.stamp, "input_hashes", lambda paths: calls.append(paths) or real(paths))
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "--out", str(out), "--formats", "ttl", "--jobs", "1", "-q"]) == 3
+    assert calls == []  # no stamp in out: nothing can be up to date, so nothing was hashed first
+    assert read_stamp(out).inputs == inputs_fingerprint(real([corpus]), DEFAULT_BASE_IRI)
+    assert main(["build", str(corpus), "--out", str(out), "--formats", "ttl", "--jobs", "1", "-q"]) == 3
+    assert len(calls) == 1  # the stamp records graph.ttl: hashed first, and found up to date
+    assert main(["build", str(corpus), "--out", str(out), "--formats", "nt", "--jobs", "1", "-q"]) == 3
+    assert len(calls) == 1 and read_stamp(out).inputs == inputs_fingerprint(real([corpus]), DEFAULT_BASE_IRI)
+
+
+def test_hashes_as_read_are_the_input_hashes_with_the_bytes_the_build_read(corpus):
+    from dataclasses import replace
+    from kg.build import build
+    from kg.stamp import hashes_as_read
+    (corpus / "zz_same_id.txt").write_bytes((corpus / sorted(p.name for p in SEEDS.iterdir())[0]).read_bytes()
+                                            + b"\nmore\n")
+    digests = build([corpus]).kg.digests
+    assert list(hashes_as_read([corpus], digests).items()) == list(input_hashes([corpus]).items())
+    edited = [replace(digests[0], content_hash="0" * 64)] + digests[1:]
+    assert hashes_as_read([corpus], edited)[digests[0].path] == "0" * 64
