@@ -174,12 +174,13 @@ def format_number(value: str) -> str:
     return f"{d.normalize():,f}"
 
 
-IndexPart = tuple[dict[str, dict[str, list]], dict[str, set[str]]]
+# subject -> property -> values; subject -> properties with a date-typed literal; subject -> kind
+IndexPart = tuple[dict[str, dict[str, list]], dict[str, set[str]], dict[str, "str | None"]]
 
 
 def index_part(triples: Iterable) -> IndexPart:
-    """(subject -> property -> values sorted by N-Triples text, subject -> properties with a date-typed literal)
-    of ``triples``: what :class:`GraphIndex` is made of."""
+    """(subject -> property -> values sorted by N-Triples text, subject -> properties with a date-typed literal,
+    subject -> its kind) of ``triples``: what :class:`GraphIndex` is made of."""
     out: dict[str, dict[str, list]] = {}
     dated: dict[str, set[str]] = {}
     last, props = None, {}   # a subject's triples usually come together: look it up once per run
@@ -204,27 +205,41 @@ def index_part(triples: Iterable) -> IndexPart:
         for values in props.values():
             if len(values) > 1:
                 values.sort(key=str)
-    return out, dated
+    return out, dated, {s: kind_of(props) for s, props in out.items()}
+
+
+def kind_of(props: dict[str, list]) -> str | None:
+    """The kind a view shows for a subject with properties ``props`` (its classes', see KIND_ORDER)."""
+    classes = props.get(_TYPE, ())
+    if len(classes) == 1:
+        return KIND_OF_CLASS.get(classes[0].value)
+    kinds = {KIND_OF_CLASS.get(c.value) for c in classes}
+    return next((k for k in KIND_ORDER if k in kinds), None)
 
 
 def merged_parts(parts: list[IndexPart]) -> IndexPart:
     """The parts as one, as if indexed together in their order (they are changed). Subjects are usually in
     one part only (a build's shared and article lines are about different nodes); one in several has its
     values joined and sorted again."""
-    out, dated = parts[0] if parts else ({}, {})
-    for more_out, more_dated in parts[1:]:
-        for s, props in more_out.items():
+    out, dated, kinds = parts[0] if parts else ({}, {}, {})
+    for more_out, more_dated, more_kinds in parts[1:]:
+        both = out.keys() & more_out.keys()
+        if not both:  # one merge in C
+            out, kinds = {**out, **more_out}, {**kinds, **more_kinds}
+        for s in more_out if both else ():
+            props = more_out[s]
             known = out.get(s)
             if known is None:
-                out[s] = props
+                out[s], kinds[s] = props, more_kinds[s]
                 continue
             for p, values in props.items():
                 joined = known.setdefault(p, [])
                 joined.extend(values)
                 joined.sort(key=str)
+            kinds[s] = kind_of(known)
         for s, properties in more_dated.items():
             dated.setdefault(s, set()).update(properties)
-    return out, dated
+    return out, dated, kinds
 
 
 class GraphIndex:
@@ -237,12 +252,12 @@ class GraphIndex:
     def __init__(self, graph=None, parts: "list[IndexPart] | None" = None):
         """The index of ``graph``'s triples, or of ``parts`` (:func:`index_part` of pieces of a graph, in the
         graph's order: a process can index the articles' lines before the shared ones exist)."""
-        out, dated = merged_parts(parts if parts is not None else [index_part(triples_of(graph))])
+        out, dated, kinds = merged_parts(parts if parts is not None else [index_part(triples_of(graph))])
         self.out = out
         self._inc: dict[str, dict[str, list[str]]] | None = None
         self._citing: dict[str, list[str]] | None = None
         self._dated = dated
-        self.kinds = {s: self._kind(s) for s in sorted(out)}
+        self.kinds = {s: kinds[s] for s in sorted(out)}
         self.labels = ontology_labels()
         self._label: dict[str, str] = {}
         self._dates: dict[str, dict[str, list[When]]] = {}
@@ -275,13 +290,6 @@ class GraphIndex:
                     citing.setdefault(e, []).append(o)
             self._citing = citing
         return self._citing.get(sentence, [])
-
-    def _kind(self, s: str) -> str | None:
-        classes = self.out[s].get(_TYPE, ())
-        if len(classes) == 1:
-            return KIND_OF_CLASS.get(classes[0].value)
-        kinds = {KIND_OF_CLASS.get(c.value) for c in classes}
-        return next((k for k in KIND_ORDER if k in kinds), None)
 
     def nodes(self, *kinds: str) -> list[str]:
         return [s for s, k in self.kinds.items() if k in kinds]
