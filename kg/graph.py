@@ -141,14 +141,9 @@ class ViewGraph:
 
     @property
     def triples(self) -> Iterator[ox.Quad]:
-        if self.nt is None:
-            raise RuntimeError("the view graph's text was released once it was indexed")
+        if self.nt is None:  # the view process's: its index was made from parts (kg.export.view_writer)
+            raise RuntimeError("this view graph holds no text, only its index")
         return ox.parse(self.nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-
-    def release_text(self) -> None:
-        """Free the text once the views' index is made (:func:`kg.views.index_of`): the views read the
-        index only, and at 10,000 articles the text is 0.3 GB."""
-        self.nt = None
 
 
 def parse_nt(data: bytes) -> list[Triple]:

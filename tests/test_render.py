@@ -238,3 +238,19 @@ def test_a_build_stopped_before_its_exports_stops_the_view_process(tmp_path, mon
                  "-q"]) != 0
     assert len(started) == 1 and started[0].child.returncode == -signal.SIGKILL and not started[0]._files
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_view_process_that_cannot_start_leaves_nothing_and_the_export_says_why(seed_build, tmp_path, monkeypatch):
+    import dataclasses
+    import tempfile
+    from kg.export import start_views
+    kg = seed_build.kg
+    gone = [dataclasses.replace(kg.digests[0], render_path=str(tmp_path / "gone.render"))] + kg.digests[1:]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert start_views(gone, kg.iris.base, tmp_path / "out", ["ttl", "graphml"], jobs=2) is None
+    assert list((tmp_path / "tmp").iterdir()) == []
+    broken = dataclasses.replace(kg, digests=gone)
+    with pytest.raises(OSError, match="gone.render"):
+        write_all(broken, tmp_path / "out", ["ttl", "graphml"], jobs=2)
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -91,7 +91,10 @@ def start_views(digests: list, base_iri: str, out_dir: Path, names: list[str], j
     views = [n for n in names if n in VIEW_FORMATS]
     if jobs < 2 or not views or len(views) == len(names) or not digests:
         return None
-    return ViewProcess(digests, base_iri, Path(out_dir), names)
+    try:
+        return ViewProcess(digests, base_iri, Path(out_dir), names)
+    except OSError:  # a render file gone, a full temporary folder: write_all starts it again, and says why
+        return None
 
 
 class ViewProcess:
@@ -105,14 +108,18 @@ class ViewProcess:
     def __init__(self, digests: list, base_iri: str, out_dir: Path, names: list[str]):
         self.key = self._key(digests, base_iri, out_dir, names)
         self._files: list = []
-        articles = self._temporary()
-        for d in digests:
-            articles.write(d.section("view"))
-        articles.flush()
-        self.child = subprocess.Popen(
-            [sys.executable, "-m", "kg.export.view_writer", articles.name, base_iri, str(out_dir),
-             ",".join(n for n in names if n in VIEW_FORMATS)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_finding_this_package())
+        try:
+            articles = self._temporary()
+            for d in digests:
+                articles.write(d.section("view"))
+            articles.flush()
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "kg.export.view_writer", articles.name, base_iri, str(out_dir),
+                 ",".join(n for n in names if n in VIEW_FORMATS)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_finding_this_package())
+        except BaseException:
+            self._remove_files()
+            raise
 
     @staticmethod
     def _key(digests: list, base_iri: str, out_dir: Path, names: list[str]) -> tuple:
@@ -153,6 +160,9 @@ class ViewProcess:
         for stream in (self.child.stdin, self.child.stdout, self.child.stderr):
             if stream is not None and not stream.closed:
                 stream.close()
+        self._remove_files()
+
+    def _remove_files(self) -> None:
         for handle in self._files:
             handle.close()
         self._files.clear()
