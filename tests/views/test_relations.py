@@ -115,3 +115,17 @@ def test_an_index_made_of_parts_is_the_index_of_the_whole(triples, split):
 def nx_equal(a, b) -> bool:
     import networkx as nx
     return nx.utils.graphs_equal(a, b) and list(a.nodes) == list(b.nodes)
+
+
+def test_an_index_part_keeps_one_object_per_property_and_with_share_links_per_linked_iri(triples):
+    from pyoxigraph import NamedNode
+    from kg.views import GraphIndex, index_part
+    for share_links in (False, True):
+        out, dated, kinds = index_part(triples, share_links=share_links)
+        properties: dict = {}
+        assert all(properties.setdefault(p, p) is p for props in out.values() for p in props)
+        linked = [o for props in out.values() for values in props.values() for o in values if type(o) is NamedNode]
+        first: dict = {}
+        shared = [first.setdefault(o.value, o) is o for o in linked]
+        assert all(shared) if share_links else not all(shared)
+        assert _as_made(GraphIndex(parts=[(out, dated, kinds)])) == _as_made(GraphIndex(triples))
