@@ -233,20 +233,19 @@ def merged_parts(parts: list[IndexPart]) -> IndexPart:
     values joined and sorted again."""
     out, dated, kinds = parts[0] if parts else ({}, {}, {})
     for more_out, more_dated, more_kinds in parts[1:]:
-        both = out.keys() & more_out.keys()
-        if not both:  # one merge in C
+        if out.keys().isdisjoint(more_out):  # one merge in C
             out, kinds = {**out, **more_out}, {**kinds, **more_kinds}
-        for s in more_out if both else ():
-            props = more_out[s]
-            known = out.get(s)
-            if known is None:
-                out[s], kinds[s] = props, more_kinds[s]
-                continue
-            for p, values in props.items():
-                joined = known.setdefault(p, [])
-                joined.extend(values)
-                joined.sort(key=str)
-            kinds[s] = kind_of(known)
+        else:
+            for s, props in more_out.items():
+                known = out.get(s)
+                if known is None:
+                    out[s], kinds[s] = props, more_kinds[s]
+                    continue
+                for p, values in props.items():
+                    joined = known.setdefault(p, [])
+                    joined.extend(values)
+                    joined.sort(key=str)
+                kinds[s] = kind_of(known)
         for s, properties in more_dated.items():
             dated.setdefault(s, set()).update(properties)
     return out, dated, kinds
