@@ -254,3 +254,30 @@ def test_a_view_process_that_cannot_start_leaves_nothing_and_the_export_says_why
     with pytest.raises(OSError, match="gone.render"):
         write_all(broken, tmp_path / "out", ["ttl", "graphml"], jobs=2)
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_timeline_formats_are_written_here_from_the_view_the_view_process_hands_over(seed_build, tmp_path,
+                                                                                         monkeypatch):
+    import kg.export
+    written_here = []
+    for name in ("timeline_json", "png"):
+        real = kg.export.FORMATS[name]
+        monkeypatch.setitem(kg.export.FORMATS, name,
+                            lambda graph, out, real=real, name=name: written_here.append((name, graph)) or real(graph, out))
+    names = ["ttl", "graphml", "timeline_json", "png"]
+    two = write_all(seed_build.kg, tmp_path / "two", names, jobs=2)
+    assert [n for n, _ in written_here] == ["timeline_json", "png"]
+    handed = written_here[0][1]
+    assert handed.nt is None and handed is written_here[1][1]  # no text: only the view handed over
+    assert nx.utils.graphs_equal(timeline(handed), timeline(view_source(seed_build.kg)))
+    monkeypatch.undo()
+    one = write_all(seed_build.kg, tmp_path / "one", names, jobs=1)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+
+
+def test_a_view_process_failing_before_it_hands_the_timeline_over_says_why(seed_build, tmp_path):
+    import dataclasses
+    broken = dataclasses.replace(seed_build.kg, shared_nt=b"this is not N-Triples\n")
+    with pytest.raises(ExportError, match="SyntaxError"):
+        write_all(broken, tmp_path, ["nt", "graphml", "timeline_json"], jobs=2)
+    assert not (tmp_path / "timeline.json").exists() and not (tmp_path / "graph.graphml").exists()

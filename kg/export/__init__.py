@@ -6,13 +6,14 @@ place, so an interrupted build leaves the previous export intact.
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
 
-from kg.graph import KnowledgeGraph
+from kg.graph import KnowledgeGraph, ViewGraph
 from kg.export.files import atomic_output, write_file  # noqa: F401 (the writers' shared file handling)
 from kg.export.turtle import write_turtle
 from kg.export.ntriples import write_ntriples
@@ -24,6 +25,8 @@ from kg.export.timeline_json import write_timeline_json
 from kg.export.html import write_html
 from kg.export.timeline_html import write_timeline_html
 from kg.export.picture import write_picture
+from kg.export.view_writer import TIMELINE_READY
+from kg.views import remember_view
 from kg.views.relations import relations
 from kg.views.timeline import timeline
 
@@ -56,7 +59,8 @@ class ExportError(RuntimeError):
 def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1,
               views: "ViewProcess | None" = None) -> list[Path]:
     """Write the formats ``names``; with ``jobs`` > 1, the view formats in a second process while this one
-    streams the RDF formats. Returns the files, in ``names`` order.
+    streams the RDF formats (then writes the timeline's, from the view that process hands over). Returns the
+    files, in ``names`` order.
 
     ``views``: that second process, started before the graph was assembled (:func:`start_views`), if it
     was; one started for other articles, formats or folder is stopped and another started.
@@ -77,10 +81,15 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
     try:
         views.send_shared(kg)
         written = {n: FORMATS[n](kg, out_dir) for n in names if n not in VIEW_FORMATS}
+        handed = views.handed_timeline()
+        if handed is not None:
+            holder = ViewGraph(None, kg.iris)
+            remember_view(holder, timeline, handed)
+            written.update({n: FORMATS[n](holder, out_dir) for n in views.timeline_names})
         views.wait()
     finally:
         views.stop()
-    written.update({n: out_dir / FILES[n] for n in names if n in VIEW_FORMATS})
+    written.update({n: out_dir / FILES[n] for n in names if n not in written})
     return [written[n] for n in names]
 
 
@@ -103,20 +112,29 @@ class ViewProcess:
     It starts with the articles' own view lines, which their render files hold once the articles are
     collected: it indexes them while the build assembles the story (at 10,000 articles 2 of the 3.6 s the
     index takes, in time the assembly leaves a core idle), and gets the shared nodes' lines when the graph
-    is assembled (:meth:`send_shared`)."""
+    is assembled (:meth:`send_shared`). It makes the timeline view first and hands it over
+    (:meth:`handed_timeline`): this process writes the timeline's formats once its RDF formats are written,
+    while that one writes the relations view's, the longer part."""
 
     def __init__(self, digests: list, base_iri: str, out_dir: Path, names: list[str]):
         self.key = self._key(digests, base_iri, out_dir, names)
+        self.timeline_names = [n for n in names if VIEW_OF.get(n) is timeline]
         self._files: list = []
+        self._said = b""  # what the process said before it could hand the timeline over
         try:
             articles = self._temporary()
             for d in digests:
                 articles.write(d.section("view"))
             articles.flush()
+            self._timeline = self._temporary() if self.timeline_names else None
+            # stderr to a file: with a pipe, a process writing much there (warnings) before it hands the
+            # timeline over would wait for this one, which waits for that line on stdout
+            self._errors = self._temporary()
             self.child = subprocess.Popen(
                 [sys.executable, "-m", "kg.export.view_writer", articles.name, base_iri, str(out_dir),
-                 ",".join(n for n in names if n in VIEW_FORMATS)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_finding_this_package())
+                 ",".join(n for n in names if n in VIEW_FORMATS and n not in self.timeline_names)]
+                + ([self._timeline.name] if self._timeline else []),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=_finding_this_package())
         except BaseException:
             self._remove_files()
             raise
@@ -131,7 +149,7 @@ class ViewProcess:
         return self.key == self._key(kg.digests, kg.iris.base, out_dir, names)
 
     def _temporary(self):
-        handle = tempfile.NamedTemporaryFile(prefix="kg-view-", suffix=".nt")
+        handle = tempfile.NamedTemporaryFile(prefix="kg-view-")
         self._files.append(handle)
         return handle
 
@@ -145,9 +163,24 @@ class ViewProcess:
         except BrokenPipeError:  # it failed already: wait() says why
             pass
 
+    def handed_timeline(self):
+        """The timeline view, once the process has made it; None if no timeline format is asked for, or if
+        the process failed first (:meth:`wait` says why)."""
+        if self._timeline is None:
+            return None
+        said = self.child.stdout.readline()
+        if said != TIMELINE_READY.encode():
+            self._said = said
+            return None
+        with open(self._timeline.name, "rb") as handle:
+            return pickle.load(handle)
+
     def wait(self) -> None:
         """Wait until the view files are written; raises ExportError if they are not."""
-        said, errors = self.child.communicate()
+        said, _ = self.child.communicate()
+        said = self._said + said
+        with open(self._errors.name, "rb") as handle:
+            errors = handle.read()
         if self.child.returncode != 0:
             problem = said.decode("utf-8", "replace").strip() or _last_line(errors)
             raise ExportError(problem or f"the view writer exited with code {self.child.returncode}")

@@ -1,10 +1,13 @@
-"""The view formats, written by a process of their own: ``python -m kg.export.view_writer NT BASE OUT NAMES``.
+"""The view formats, written by a process of their own:
+``python -m kg.export.view_writer NT BASE OUT NAMES [TIMELINE]``.
 
 :class:`kg.export.ViewProcess` starts it with the articles' own view lines in a temporary file ``NT`` (they
 are known once the articles are collected), the base IRI, the output folder and the comma-separated
-formats. It indexes those lines while the build assembles the story, then reads from stdin one line: the
-path of a file with the shared nodes' view lines (an empty line or none: stop without writing). It
-exits 0 once every file is in place; else 1, with what went wrong on one line of stdout.
+formats to write. It indexes those lines while the build assembles the story, then reads from stdin one
+line: the path of a file with the shared nodes' view lines (an empty line or none: stop without
+writing). Given ``TIMELINE``, a file path, it pickles the timeline view there first and says
+``TIMELINE_READY`` on stdout (the build writes the timeline's formats). It exits 0 once every file is in
+place; else 1, with what went wrong on one line of stdout.
 """
 from __future__ import annotations
 
@@ -14,15 +17,20 @@ import sys
 import traceback
 from pathlib import Path
 
+TIMELINE_READY = "timeline view handed over\n"
 
-def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) -> None:
-    """Write the formats of the relations view first, then forget that view before the timeline's are
-    made: at 10,000 articles the process peaks 0.2 GB lower."""
+
+def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str], timeline_path: str | None = None) -> None:
+    """Write the formats ``names``: those of the relations view first, then forget that view before the
+    timeline's are made (at 10,000 articles the process peaks 0.2 GB lower).
+
+    With ``timeline_path``, the timeline view is made first and handed over instead (:func:`hand_over`)."""
     from kg.export import FORMATS, VIEW_OF
     from kg.graph import ViewGraph
     from kg.iris import Iris
     from kg.views import GraphIndex, index_part, release_view, remember_index
     from kg.views.relations import relations
+    from kg.views.timeline import timeline
     # while the story is assembled, when the build peaks in memory: small rather than fast
     articles = index_part(_triples_in(nt_path), share_links=True)
     shared_path = sys.stdin.buffer.readline().rstrip(b"\n")
@@ -33,11 +41,25 @@ def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str]) ->
     view = ViewGraph(None, Iris(base_iri))
     remember_index(view, GraphIndex(parts=[shared, articles]))
     del articles, shared
+    if timeline_path is not None:
+        hand_over(timeline(view), timeline_path)
+        release_view(view, timeline)
     names = sorted(names, key=lambda n: VIEW_OF[n] is not relations)
     for i, n in enumerate(names):
         FORMATS[n](view, out_dir)
         if all(VIEW_OF[later] is not VIEW_OF[n] for later in names[i + 1:]):
             release_view(view, VIEW_OF[n])
+
+
+def hand_over(view, path: str) -> None:
+    """Pickle ``view`` to ``path`` and say so on stdout (``TIMELINE_READY``): the build writes its formats
+    once its RDF formats are written, while this process writes the relations view's. At 10,000 articles
+    that shortens this process, the last to end, by ~2 s (pickling 0.24 s, loading 0.14 s)."""
+    import pickle
+    with open(path, "wb") as handle:
+        pickle.dump(view, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.write(TIMELINE_READY)
+    sys.stdout.flush()
 
 
 def _triples_in(path: str):
@@ -49,11 +71,11 @@ def _triples_in(path: str):
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
-    nt_path, base_iri, out_dir, names = argv
+    nt_path, base_iri, out_dir, names, *timeline_path = argv
     from kg.gc_pause import paused_gc
     try:
         with paused_gc():  # the index and the views live until this process ends: see kg.gc_pause
-            write_views(nt_path, base_iri, Path(out_dir), names.split(","))
+            write_views(nt_path, base_iri, Path(out_dir), [n for n in names.split(",") if n], *timeline_path)
     except BaseException as err:  # one line for the parent, which exits non-zero
         frame = traceback.extract_tb(err.__traceback__)[-1]
         print(f"{type(err).__name__}: {err} ({os.path.basename(frame.filename)}:{frame.lineno})", flush=True)

@@ -551,4 +551,10 @@ def _index(graph) -> GraphIndex:
 def remember_index(graph, index: GraphIndex) -> None:
     """Make ``index`` (made elsewhere, from parts: see :class:`GraphIndex`) the one :func:`index_of` gives
     for ``graph``."""
-    graph.__dict__.setdefault("_views", {})[(_index.__name__, (), ())] = index
+    remember_view(graph, _index, index)
+
+
+def remember_view(graph, view, made) -> None:
+    """Make ``made`` (a view made elsewhere: in another process, from parts) what the memoized ``view`` gives
+    for ``graph`` called without arguments."""
+    graph.__dict__.setdefault("_views", {})[(view.__name__, (), ())] = made
