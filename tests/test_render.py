@@ -281,3 +281,26 @@ def test_a_view_process_failing_before_it_hands_the_timeline_over_says_why(seed_
     with pytest.raises(ExportError, match="SyntaxError"):
         write_all(broken, tmp_path, ["nt", "graphml", "timeline_json"], jobs=2)
     assert not (tmp_path / "timeline.json").exists() and not (tmp_path / "graph.graphml").exists()
+
+
+def test_the_hand_over_skips_other_lines_and_ends_with_the_process(tmp_path):
+    import io
+    import pickle
+    from types import SimpleNamespace
+    from kg.export import ViewProcess
+    from kg.export.view_writer import TIMELINE_READY
+    made = tmp_path / "timeline.pickle"
+    made.write_bytes(pickle.dumps(nx.DiGraph([("a", "b")])))
+    views = ViewProcess.__new__(ViewProcess)
+    views._timeline, views._said = SimpleNamespace(name=str(made)), b""
+    views.child = SimpleNamespace(stdout=io.BytesIO(b"a library's print\n" + TIMELINE_READY.encode() + b"more\n"))
+    assert list(views.handed_timeline().edges) == [("a", "b")] and views._said == b"a library's print\n"
+    views._said, views.child = b"", SimpleNamespace(stdout=io.BytesIO(b"SyntaxError: bad (x.py:1)\n"))
+    assert views.handed_timeline() is None and views._said == b"SyntaxError: bad (x.py:1)\n"
+
+
+def test_a_view_process_ending_well_without_the_timeline_fails_the_export(seed_build, tmp_path, monkeypatch):
+    import kg.export
+    monkeypatch.setattr(kg.export.ViewProcess, "handed_timeline", lambda self: None)
+    with pytest.raises(ExportError, match="without handing the timeline view over"):
+        write_all(seed_build.kg, tmp_path, ["ttl", "graphml", "timeline_json"], jobs=2)

@@ -87,6 +87,8 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
             remember_view(holder, timeline, handed)
             written.update({n: FORMATS[n](holder, out_dir) for n in views.timeline_names})
         views.wait()
+        if views.timeline_names and handed is None:  # it ended well, yet without the timeline
+            raise ExportError("the view writer ended without handing the timeline view over")
     finally:
         views.stop()
     written.update({n: out_dir / FILES[n] for n in names if n not in written})
@@ -168,10 +170,11 @@ class ViewProcess:
         the process failed first (:meth:`wait` says why)."""
         if self._timeline is None:
             return None
-        said = self.child.stdout.readline()
-        if said != TIMELINE_READY.encode():
-            self._said = said
-            return None
+        ready = TIMELINE_READY.encode()
+        while (line := self.child.stdout.readline()) != ready:
+            if not line:
+                return None
+            self._said += line  # not ours (a library's print): kept for an error message
         with open(self._timeline.name, "rb") as handle:
             return pickle.load(handle)
 
