@@ -181,11 +181,10 @@ class ViewProcess:
     def wait(self) -> None:
         """Wait until the view files are written; raises ExportError if they are not."""
         said, _ = self.child.communicate()
-        said = self._said + said
-        with open(self._errors.name, "rb") as handle:
-            errors = handle.read()
         if self.child.returncode != 0:
-            problem = said.decode("utf-8", "replace").strip() or _last_line(errors)
+            with open(self._errors.name, "rb") as handle:
+                errors = handle.read()
+            problem = (self._said + said).decode("utf-8", "replace").strip() or _last_line(errors)
             raise ExportError(problem or f"the view writer exited with code {self.child.returncode}")
 
     def stop(self) -> None:
@@ -193,8 +192,8 @@ class ViewProcess:
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait()
-        for stream in (self.child.stdin, self.child.stdout, self.child.stderr):
-            if stream is not None and not stream.closed:
+        for stream in (self.child.stdin, self.child.stdout):  # stderr goes to a file (see __init__)
+            if not stream.closed:
                 stream.close()
         self._remove_files()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kg.export.graphml import (NODE_FIELDS, XML_DECLARATION, AttributeKeys, Escaped, escape_attr, flat_rows,
-                               write_chunks, xml_type, xml_types)
+                               write_chunks, xml_type)
 from kg.export.legend import legend
 from kg.views.relations import relations
 from kg.gc_pause import paused_gc
@@ -35,7 +35,7 @@ def rgb(color: str) -> tuple[int, int, int]:
 def gexf_lines(nodes, edges, latest: str) -> Iterator[str]:
     styles = legend()
     keys = AttributeKeys()   # one numbering for nodes and edges, ids "0", "1" ...
-    node_keys = keys.columns("node", ATTVALUE_FIELDS, (types[1:] for types in xml_types(nodes)))
+    node_keys = keys.columns("node", ATTVALUE_FIELDS, (types[1:] for types in nodes.xml_types()))
     edge_keys = keys.columns("edge", EDGE_FIELDS, ((xml_type(relation), "string") for _, _, relation, _ in edges))
     yield XML_DECLARATION
     yield GEXF_OPEN

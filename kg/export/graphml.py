@@ -206,16 +206,9 @@ class Escaped(dict):
         return text
 
 
-def xml_types(nodes) -> Iterator[tuple[str, ...]]:
-    """:func:`xml_type` of each node row's values (``nodes``: :class:`FlatNodes` or ``(id, values)`` rows)."""
-    if isinstance(nodes, FlatNodes):
-        return nodes.xml_types()
-    return (tuple(map(xml_type, values)) for _, values in nodes)
-
-
 def graphml_lines(nodes, edges) -> Iterator[str]:
     keys = AttributeKeys()
-    node_keys = keys.columns("node", NODE_FIELDS, xml_types(nodes))
+    node_keys = keys.columns("node", NODE_FIELDS, nodes.xml_types())
     edge_keys = keys.columns("edge", EDGE_FIELDS, ((xml_type(relation), xml_type(label)) for _, _, relation, label in edges))
     yield XML_DECLARATION
     yield GRAPHML_OPEN
