@@ -61,9 +61,20 @@ class Compactor:
         self._keys: dict[str, str] = {}  # property IRIs seen, as keys
         self._predicates: dict[str, tuple[str, bool]] = {}  # predicates seen, as N-Triples terms (see predicate)
         self._datatypes: dict[str, str] = {}  # datatype IRIs seen, compacted
+        self._compacted: dict[str, str] = {}  # IRIs seen (see iri)
 
     def iri(self, iri: str) -> str:
-        """The compact IRI under the longest namespace that leaves a local name, else ``iri``."""
+        """The compact IRI under the longest namespace that leaves a local name, else ``iri``. Remembered:
+        the shared part names a linked node ~3 times (an organization thousands of times); the memory is
+        cleared when it holds ``_REMEMBERED`` IRIs."""
+        found = self._compacted.get(iri)
+        if found is None:
+            if len(self._compacted) >= _REMEMBERED:
+                self._compacted.clear()
+            found = self._compacted[iri] = self._compact(iri)
+        return found
+
+    def _compact(self, iri: str) -> str:
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         p = self.prefix_of.get(iri[:cut])
         if p is not None and cut < len(iri):  # the longest candidate, as namespaces end in / or #
@@ -108,6 +119,9 @@ class Compactor:
         if compact is None:
             compact = self._datatypes[datatype] = self.iri(datatype)
         return {"@value": text, "@type": compact}
+
+
+_REMEMBERED = 1 << 16  # compacted IRIs a Compactor remembers at most (see Compactor.iri)
 
 
 def _unescaped(quoted: str) -> str:
@@ -157,8 +171,8 @@ def node_objects(lines: Iterable[str], c: Compactor) -> Iterator[dict]:
         yield out
 
 
-def _canonical(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+# the order of a key's values: their JSON text, by an encoder made once (json.dumps makes one a call)
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterator[bytes]:
