@@ -78,13 +78,22 @@ class ArticleDigest:
 
     def section(self, name: str) -> bytes:
         """One of SECTIONS, read from the render file."""
+        return read_section(*self.section_span(name))
+
+    def section_span(self, name: str) -> tuple[str, int, int]:
+        """Where one of SECTIONS is: (render file, offset, size)."""
         i = SECTIONS.index(name)
-        with open(self.render_path, "rb") as handle:
-            handle.seek(self.data_offset + sum(self.sizes[:i]))
-            data = handle.read(self.sizes[i])
-        if len(data) != self.sizes[i]:
-            raise OSError(f"{self.render_path}: render file is truncated")
-        return data
+        return self.render_path, self.data_offset + sum(self.sizes[:i]), self.sizes[i]
+
+
+def read_section(path: str, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` of the render file ``path`` (:meth:`ArticleDigest.section_span`)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        data = handle.read(size)
+    if len(data) != size:
+        raise OSError(f"{path}: render file is truncated")
+    return data
 
 
 class ArticleStub:

@@ -6,6 +6,7 @@ the pieces add up to exactly the graph the mapping says, in every format.
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import signal
 import subprocess
@@ -215,8 +216,8 @@ def test_no_view_process_where_one_process_writes_everything(seed_build, tmp_pat
 
 
 def test_the_view_writer_told_nothing_more_writes_nothing(seed_build, tmp_path):
-    articles = tmp_path / "articles.nt"
-    articles.write_bytes(b"".join(d.section("view") for d in seed_build.kg.digests))
+    articles = tmp_path / "articles.spans"
+    articles.write_bytes(pickle.dumps([d.section_span("view") for d in seed_build.kg.digests]))
     proc = subprocess.run([sys.executable, "-m", "kg.export.view_writer", str(articles), seed_build.kg.iris.base,
                            str(tmp_path / "out"), "graphml,timeline_json"], input=b"", capture_output=True,
                           cwd=ROOT, timeout=120)
@@ -241,19 +242,43 @@ def test_a_build_stopped_before_its_exports_stops_the_view_process(tmp_path, mon
 
 
 def test_a_view_process_that_cannot_start_leaves_nothing_and_the_export_says_why(seed_build, tmp_path, monkeypatch):
-    import dataclasses
+    import subprocess
     import tempfile
     from kg.export import start_views
+    kg = seed_build.kg
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+
+    def no_process(*args, **kwargs):
+        raise OSError("no such interpreter")
+
+    with monkeypatch.context() as m:
+        m.setattr(subprocess, "Popen", no_process)
+        assert start_views(kg.digests, kg.iris.base, tmp_path / "out", ["ttl", "graphml"], jobs=2) is None
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_render_file_gone_fails_the_view_formats_with_its_name_and_leaves_no_temporary_file(seed_build, tmp_path,
+                                                                                              monkeypatch):
+    import dataclasses
+    import tempfile
+    from kg.export import ExportError, start_views
     kg = seed_build.kg
     gone = [dataclasses.replace(kg.digests[0], render_path=str(tmp_path / "gone.render"))] + kg.digests[1:]
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    assert start_views(gone, kg.iris.base, tmp_path / "out", ["ttl", "graphml"], jobs=2) is None
-    assert list((tmp_path / "tmp").iterdir()) == []
     broken = dataclasses.replace(kg, digests=gone)
-    with pytest.raises(OSError, match="gone.render"):
+    views = start_views(gone, kg.iris.base, tmp_path / "out", ["ttl", "graphml"], jobs=2)
+    try:  # the view process reads the articles' view lines where they are, and says which file is gone
+        views.send_shared(broken)
+        with pytest.raises(ExportError, match="gone.render"):
+            views.wait()
+    finally:
+        views.stop()
+    with pytest.raises(OSError, match="gone.render"):  # in write_all, this process's Turtle writer says it first
         write_all(broken, tmp_path / "out", ["ttl", "graphml"], jobs=2)
     assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_the_timeline_formats_are_written_here_from_the_view_the_view_process_hands_over(seed_build, tmp_path,
@@ -304,3 +329,14 @@ def test_a_view_process_ending_well_without_the_timeline_fails_the_export(seed_b
     monkeypatch.setattr(kg.export.ViewProcess, "handed_timeline", lambda self: None)
     with pytest.raises(ExportError, match="without handing the timeline view over"):
         write_all(seed_build.kg, tmp_path, ["ttl", "graphml", "timeline_json"], jobs=2)
+
+
+def test_the_view_writer_reads_the_articles_view_lines_where_the_render_files_hold_them(seed_build, tmp_path):
+    from kg.export.view_writer import _SectionsReader
+    digests = seed_build.kg.digests
+    spans = [d.section_span("view") for d in digests] + [(digests[0].render_path, 0, 0)]  # an empty one too
+    (tmp_path / "spans").write_bytes(pickle.dumps(spans))
+    reader = _SectionsReader(str(tmp_path / "spans"))
+    pieces = iter(lambda: reader.read(997), b"")  # reads that end inside a section and across two
+    assert b"".join(pieces) == b"".join(d.section("view") for d in digests)
+    assert reader.read(10) == b""

@@ -1,8 +1,9 @@
 """The view formats, written by a process of their own:
-``python -m kg.export.view_writer NT BASE OUT NAMES [TIMELINE]``.
+``python -m kg.export.view_writer SPANS BASE OUT NAMES [TIMELINE]``.
 
-:class:`kg.export.ViewProcess` starts it with the articles' own view lines in a temporary file ``NT`` (they
-are known once the articles are collected), the base IRI, the output folder and the comma-separated
+:class:`kg.export.ViewProcess` starts it with where the articles' own view lines are in their render files
+(``SPANS``: a pickled list of :meth:`kg.render.ArticleDigest.section_span`; they are known once the articles
+are collected), the base IRI, the output folder and the comma-separated
 formats to write. It indexes those lines while the build assembles the story, then reads from stdin one
 line: the path of a file with the shared nodes' view lines (an empty line or none: stop without
 writing). Given ``TIMELINE``, a file path, it pickles the timeline view there first and says
@@ -11,6 +12,7 @@ place; else 1, with what went wrong on one line of stdout.
 """
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -20,7 +22,7 @@ from pathlib import Path
 TIMELINE_READY = "timeline view handed over\n"
 
 
-def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str], timeline_path: str | None = None) -> None:
+def write_views(spans_path: str, base_iri: str, out_dir: Path, names: list[str], timeline_path: str | None = None) -> None:
     """Write the formats ``names``: those of the relations view first, then forget that view before the
     timeline's are made (at 10,000 articles the process peaks 0.2 GB lower).
 
@@ -32,7 +34,7 @@ def write_views(nt_path: str, base_iri: str, out_dir: Path, names: list[str], ti
     from kg.views.relations import relations
     from kg.views.timeline import timeline
     # while the story is assembled, when the build peaks in memory: small rather than fast
-    articles = index_part(_triples_in(nt_path), share_links=True)
+    articles = index_part(_triples_in(_SectionsReader(spans_path)), share_links=True)
     shared_path = sys.stdin.buffer.readline().rstrip(b"\n")
     if not shared_path:
         return
@@ -62,20 +64,50 @@ def hand_over(view, path: str) -> None:
     sys.stdout.flush()
 
 
-def _triples_in(path: str):
-    """The triples of an N-Triples file, parsed as it is read (held whole, the articles' text was 0.15 GB
-    more at 10,000 articles); lenient as :class:`kg.graph.ViewGraph`, for the same reason."""
+def _triples_in(source):
+    """The triples of an N-Triples file (a path or a binary file object), parsed as it is read (held whole,
+    the articles' text was 0.15 GB more at 10,000 articles); lenient as :class:`kg.graph.ViewGraph`, for the
+    same reason."""
     import pyoxigraph as ox
-    return ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if isinstance(source, str):
+        return ox.parse(path=source, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return ox.parse(source, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+
+
+class _SectionsReader(io.RawIOBase):
+    """The render files' sections listed in the pickled file ``spans_path``, read one after the other as
+    one binary stream."""
+
+    def __init__(self, spans_path: str):
+        import pickle
+        from kg.render import read_section
+        with open(spans_path, "rb") as handle:
+            self._spans = iter(pickle.load(handle))
+        self._read_section = read_section
+        self._left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._left:
+            span = next(self._spans, None)
+            if span is None:
+                return 0
+            self._left = memoryview(self._read_section(*span))
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
 
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
-    nt_path, base_iri, out_dir, names, *timeline_path = argv
+    spans_path, base_iri, out_dir, names, *timeline_path = argv
     from kg.gc_pause import paused_gc
     try:
         with paused_gc():  # the index and the views live until this process ends: see kg.gc_pause
-            write_views(nt_path, base_iri, Path(out_dir), [n for n in names.split(",") if n], *timeline_path)
+            write_views(spans_path, base_iri, Path(out_dir), [n for n in names.split(",") if n], *timeline_path)
     except BaseException as err:  # one line for the parent, which exits non-zero
         frame = traceback.extract_tb(err.__traceback__)[-1]
         print(f"{type(err).__name__}: {err} ({os.path.basename(frame.filename)}:{frame.lineno})", flush=True)
