@@ -29,7 +29,7 @@ from kg.workers import can_fork, pooled_map
 
 _EXTRACT_DIR = os.path.join("kg", "extract") + os.sep
 _CHUNK = 32  # files per task sent to a worker
-STORIES = "story"  # beside the render files in the cache: each article's story lines (kg.graph.cached_stories)
+STORIES = "story"  # beside the render files in the cache: the last build's story lines (kg.story_cache)
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,13 @@ from typing import Iterator
 import pyoxigraph as ox
 from pyoxigraph import Triple
 
-from kg.atomic import write_file
 from kg.ingest import Article
 from kg.iris import Iris
 from kg.mapping import ArticleContext, Resolver, story_triples, triples_for_article
 from kg.mention import Mention
 from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
 from kg.story import StoryResolver, story_resolver  # incidents, remedies, sanctions, events, figures across articles
+from kg.story_cache import StoryPack, discard_spool, keep_spool, new_spool
 from kg.vocab import PROV, TIKG, DEFAULT_BASE_IRI
 from kg.workers import can_fork, in_child, pooled_map
 
@@ -54,7 +54,7 @@ class KnowledgeGraph:
     shared_nt: bytes = b""  # sorted lines about nodes that are not one article's own, support counts included
     support_nt: bytes = b""  # the tikg:supportCount lines (TriG's default graph)
     _keep: object = field(default=None, repr=False)  # a temporary render folder that must outlive the graph
-    _spool: object = field(default=None, repr=False)  # a temporary file of the articles' story lines
+    _spool: object = field(default=None, repr=False)  # the file of the articles' story lines (kg.story_cache)
 
     def story_nt(self, digest: ArticleDigest) -> bytes:
         """The N-Triples lines of one article's story mentions (its part of TriG)."""
@@ -171,8 +171,8 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
     """Resolve the story across articles, map it (in ``jobs`` forked processes), merge the shared lines.
 
     ``story_cache``: a folder keeping each article's story lines, keyed by its content and what the
-    resolver answered for its mentions, so that a build which adds one article maps again only the
-    articles whose story nodes changed.
+    resolver answered for its mentions (:mod:`kg.story_cache`), so that a build which adds one article
+    maps again only the articles whose story nodes changed.
 
     With ``jobs`` > 1 this runs in a child process (:func:`kg.workers.in_child`): the resolver and the
     set of every shared line are 0.3 GB at 10,000 articles that this process could not give back to the
@@ -180,11 +180,17 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
     :meth:`KnowledgeGraph.article_triples` asks for it.
     """
     digests = sorted(digests, key=lambda d: d.id)
-    kg = KnowledgeGraph(iris, digests, None, _spool=tempfile.TemporaryFile(prefix="kg-story-"))
-    if jobs > 1 and can_fork() and len(digests) >= 2 * _STORY_CHUNK:
-        merged = in_child(merged_lines, digests, iris, jobs, story_cache, kg._spool.fileno())
-    else:
-        merged = merged_lines(digests, iris, jobs, story_cache, kg._spool.fileno())
+    spool, spool_path = new_spool(story_cache)
+    kg = KnowledgeGraph(iris, digests, None, _spool=spool)
+    try:
+        if jobs > 1 and can_fork() and len(digests) >= 2 * _STORY_CHUNK:
+            merged = in_child(merged_lines, digests, iris, jobs, story_cache, spool.fileno(), spool_path)
+        else:
+            merged = merged_lines(digests, iris, jobs, story_cache, spool.fileno(), spool_path)
+    except BaseException:
+        spool.close()
+        discard_spool(spool_path)
+        raise
     kg.story, shared, support = merged
     kg.shared_nt, kg.support_nt = (read_at(kg._spool.fileno(), span) for span in (shared, support))
     return kg
@@ -205,18 +211,21 @@ def read_at(fd: int, span: tuple[int, int]) -> bytes:
 
 
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
-                 spool: int) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int]]:
+                 spool: int, spool_path: Path | None = None
+                 ) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int]]:
     """Written to the file ``spool``: each article's story lines, the sorted shared lines with the support
     counts, and the support counts alone; returns where each is there (offset, size), the story lines by
     article id. (From a child process, the shared lines came back 0.6-1 s faster this way than pickled:
-    0.18 GB at 10,000 articles.)"""
+    0.18 GB at 10,000 articles.) The story lines are read from ``story_cache`` where it has them, and the
+    spool (at ``spool_path``, in that folder) is kept there for the next build (:mod:`kg.story_cache`)."""
     resolver = story_resolver(digests, iris)
     offsets: dict[str, tuple[int, int]] = {}
+    by_key: dict[str, tuple[int, int]] = {}
     shared: set[bytes] = set()
     at = 0
     with open(spool, "wb", closefd=False) as handle:
-        for d, story in zip(digests, cached_stories(digests, iris, resolver, jobs, story_cache)):
-            offsets[d.id] = (at, len(story))
+        for d, (story, key) in zip(digests, cached_stories(digests, iris, resolver, jobs, story_cache)):
+            offsets[d.id] = by_key[key] = (at, len(story))
             handle.write(story)
             at += len(story)
             shared.update(story.splitlines(keepends=True))
@@ -228,6 +237,8 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
             handle.write(part)
             spans.append((at, len(part)))
             at += len(part)
+    if story_cache is not None and spool_path is not None:
+        keep_spool(story_cache, spool_path, by_key)
     return offsets, spans[0], spans[1]
 
 
@@ -237,39 +248,14 @@ def story_lines(d: ArticleDigest, iris: Iris, resolver: Resolver) -> bytes:
 
 
 def cached_stories(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolver, jobs: int,
-                   folder: Path | None) -> list[bytes]:
-    """``story_lines`` of every digest, from ``folder`` where the same article got the same answers before."""
-    if folder is None:
-        return list(mapped_stories(digests, iris, resolver, jobs))
-    paths = [folder / key[:2] / f"{key}.nt" for key in (story_key(d, resolver) for d in digests)]
-    stories: list[bytes | None] = []
-    for path in paths:
-        try:
-            stories.append(path.read_bytes())
-        except OSError:
-            stories.append(None)
-    missing = [i for i, story in enumerate(stories) if story is None]
-    mapped = mapped_stories([digests[i] for i in missing], iris, resolver, jobs)
-    # strict: read the generator to its end, where its worker pool is closed; left suspended, the pool
-    # was terminated when the generator was collected, and that could hang (seen at 10,000 articles)
-    for i, story in zip(missing, mapped, strict=True):
-        stories[i] = story
-        write_whole(paths[i], story)
-    remove_other_stories(folder, set(paths))
-    return stories
-
-
-def remove_other_stories(folder: Path, used: set[Path]) -> None:
-    """Remove the story files this build did not use. An article's key changes whenever the resolver's
-    answers for it change (an incident's span grows as articles arrive, a figure stops being the
-    latest), so each build of a growing crawl leaves files behind: at 10,000 articles the whole set
-    is 0.3 GB. Another build sharing the cache only maps again what it misses."""
-    for path in folder.glob("*/*.nt"):
-        if path not in used:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+                   folder: Path | None) -> list[tuple[bytes, str]]:
+    """``story_lines`` of every digest with its :func:`story_key`: from the pack the last build kept in
+    ``folder`` where the same article got the same answers then, else mapped (in ``jobs`` processes)."""
+    pack = StoryPack(folder)
+    try:
+        return list(mapped_stories(digests, iris, resolver, jobs, pack))
+    finally:
+        pack.close()
 
 
 def story_key(d: ArticleDigest, resolver: StoryResolver) -> str:
@@ -278,37 +264,52 @@ def story_key(d: ArticleDigest, resolver: StoryResolver) -> str:
     return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers!r}".encode()).hexdigest()
 
 
-def write_whole(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file and move it into place; a failure only costs a later re-mapping."""
-    try:
-        write_file(path, data)
-    except OSError:
-        pass
+def cached_story(d: ArticleDigest, iris: Iris, resolver: StoryResolver, pack: StoryPack) -> tuple[bytes, str]:
+    """``story_lines`` of one digest, from ``pack`` if it has them, and its story key."""
+    key = story_key(d, resolver)
+    story = pack.get(key)
+    if story is None:
+        story = story_lines(d, iris, resolver)
+    return story, key
 
 
 _STORY_CHUNK = 200  # articles per task
-_forked_story: tuple | None = None  # (digests, iris, resolver), inherited by forked mappers
+_forked_story: tuple | None = None  # (digests, iris, resolver, pack), inherited by forked mappers
 
 
-def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int) -> Iterator[bytes]:
-    """``story_lines`` of every digest, in order; forked processes share the resolver instead of pickling it."""
+def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver, jobs: int,
+                   pack: StoryPack) -> Iterator[tuple[bytes, str]]:
+    """``cached_story`` of every digest, in order; forked processes share the resolver and the pack instead
+    of pickling them."""
     global _forked_story
     if jobs < 2 or len(digests) < 2 * _STORY_CHUNK or not can_fork():
         for d in digests:
-            yield story_lines(d, iris, resolver)
+            yield cached_story(d, iris, resolver, pack)
         return
-    _forked_story = (digests, iris, resolver)
+    _forked_story = (digests, iris, resolver, pack)
     try:
         ranges = [(i, min(i + _STORY_CHUNK, len(digests))) for i in range(0, len(digests), _STORY_CHUNK)]
-        for chunk in pooled_map(_story_range, ranges, jobs):
-            yield from chunk
+        # strict: read the pool's results to their end, where the pool is closed; left suspended, the pool
+        # was terminated when the generator was collected, and that could hang (seen at 10,000 articles)
+        for (start, _), chunk in zip(ranges, pooled_map(_story_range, ranges, jobs), strict=True):
+            for d, (story, key) in zip(digests[start:], chunk):
+                if story is None:  # in the pack, read here rather than sent through a pipe
+                    story = pack.get(key)
+                    if story is None:
+                        story = story_lines(d, iris, resolver)
+                yield story, key
     finally:
         _forked_story = None
 
 
-def _story_range(bounds: tuple[int, int]) -> list[bytes]:
-    digests, iris, resolver = _forked_story
-    return [story_lines(d, iris, resolver) for d in digests[bounds[0]:bounds[1]]]
+def _story_range(bounds: tuple[int, int]) -> list[tuple[bytes | None, str]]:
+    """The story lines and key of each digest in ``bounds``, None for lines the pack has."""
+    digests, iris, resolver, pack = _forked_story
+    found = []
+    for d in digests[bounds[0]:bounds[1]]:
+        key = story_key(d, resolver)
+        found.append((None, key) if key in pack.spans else (story_lines(d, iris, resolver), key))
+    return found
 
 
 def support_counts(lines: set[bytes]) -> list[bytes]:

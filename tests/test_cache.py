@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 import kg.build  # noqa: E402
+import kg.graph  # noqa: E402
 from kg.build import STORIES, build  # noqa: E402
 from kg.cache import UNUSED_DAYS, FactsCache, code_fingerprint  # noqa: E402
 from kg.stamp import input_hashes  # noqa: E402
@@ -67,23 +68,52 @@ def test_an_edited_article_is_extracted_again(corpus, tmp_path):
     assert result.kg.triples == build([folder]).kg.triples
 
 
-def test_story_files_no_build_uses_any_more_are_removed(corpus, tmp_path):
+def test_the_story_lines_are_kept_in_one_pack_that_the_next_build_reads(corpus, tmp_path, monkeypatch):
     folder = tmp_path / "in"
     shutil.copytree(corpus, folder)
     cache = FactsCache(tmp_path / "cache")
     build([folder], cache=cache)
     stories = cache.renders(DEFAULT_BASE_IRI).folder / STORIES
-    before = {p: p.stat().st_mtime_ns for p in stories.glob("*/*.nt")}
-    assert len(before) == 30  # one per article
+    first = {p.name for p in stories.iterdir()}
+    (pack,) = [name for name in first if name.endswith(".pack")]
+    assert first == {pack, "index.pickle"}
+    legacy = stories / "00" / ("0" * 64 + ".nt")  # one file an article, as earlier versions kept them
+    legacy.parent.mkdir()
+    legacy.write_bytes(b"<a> <b> <c> .\n")
+    killed = stories / "x.pack.part"  # a pack a killed build was writing, an hour ago and now
+    killed.write_bytes(b"<a> <b> <c> .\n")
+    age(killed, 2 / 24)
+    writing = stories / "y.pack.part"
+    writing.write_bytes(b"")
+    mapped = []
+    real = kg.graph.story_lines
+    monkeypatch.setattr(kg.graph, "story_lines", lambda d, *a: mapped.append(d.id) or real(d, *a))
+    again = build([folder], cache=cache)
+    assert mapped == []  # every article's story lines from the pack
+    assert again.kg.triples == build([folder]).kg.triples
+    after = {p.name for p in stories.iterdir()}
+    (new_pack,) = [name for name in after if name.endswith(".pack")]
+    assert new_pack != pack and after == {new_pack, "index.pickle", "y.pack.part"}
     sorted(folder.glob("*.txt"))[3].unlink()
-    stray = stories / "00" / ("0" * 64 + ".nt")
-    stray.parent.mkdir(exist_ok=True)
-    stray.write_bytes(b"<a> <b> <c> .\n")
+    mapped.clear()
     result = build([folder], cache=cache)
-    after = {p: p.stat().st_mtime_ns for p in stories.glob("*/*.nt")}
-    assert len(after) == 29 and stray not in after
-    assert all(after[p] == before[p] for p in set(after) & set(before))  # used again, not rewritten
+    assert len(mapped) < 29  # only the articles whose story nodes changed with the one gone
     assert result.kg.triples == build([folder]).kg.triples
+
+
+def test_a_story_pack_that_cannot_be_read_maps_every_article_again(corpus, tmp_path, monkeypatch):
+    cache = FactsCache(tmp_path / "cache")
+    first = build([corpus], cache=cache)
+    stories = cache.renders(DEFAULT_BASE_IRI).folder / STORIES
+    for pack in stories.glob("*.pack"):
+        pack.unlink()
+    mapped = []
+    real = kg.graph.story_lines
+    monkeypatch.setattr(kg.graph, "story_lines", lambda d, *a: mapped.append(d.id) or real(d, *a))
+    again = build([corpus], cache=cache)
+    assert len(mapped) == 30 and again.kg.triples == first.kg.triples
+    (stories / "index.pickle").write_bytes(b"not a pickle")
+    assert build([corpus], cache=cache).kg.triples == first.kg.triples and len(mapped) == 60
 
 
 def test_files_the_caller_hashed_are_looked_up_without_being_read_again(tmp_path, monkeypatch):
@@ -247,15 +277,15 @@ def test_prune_leaves_the_story_folder_alone_and_clears_any_old_file_and_stale_p
     cache = FactsCache(tmp_path / "cache")
     build([corpus], cache=cache)
     renders = cache.renders(DEFAULT_BASE_IRI).folder
-    stories = sorted((renders / STORIES).glob("*/*.nt"))
-    assert len(stories) == 30
+    stories = sorted((renders / STORIES).iterdir())  # the pack and its index (kg.story_cache)
+    assert len(stories) == 2
     for story in stories:
         age(story, 30)
     before = {p: p.stat().st_mtime_ns for p in stories}
     sidecar = cache.folder / "ff" / ("f" * 64 + ".sidecar")  # of a content no render keeps alive
     young_sidecar = renders / "ee" / ("e" * 64 + ".sidecar")
     stale_part, fresh_part = cache.folder / "ff" / ".a.part", renders / "ff" / ".b.part"
-    story_part = stories[0].parent / ".c.part"
+    story_part = renders / STORIES / "00" / ".c.part"
     for path in (sidecar, young_sidecar, stale_part, fresh_part, story_part):
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(b"x")
@@ -370,3 +400,25 @@ def test_killed_while_writing_exports_leaves_each_file_old_or_new_and_whole(two_
     assert set(after) == set(two_corpora[2])
     for name, data in after.items():
         assert data in (two_corpora[2][name], new[name]), f"{name} is half-written"
+
+
+def test_worker_processes_take_the_story_lines_from_the_pack(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(kg.graph, "_STORY_CHUNK", 4)  # 30 articles: mapped in a child, by two workers
+    real_pool = kg.graph.pooled_map
+
+    def read_to_its_end(*args):  # else the pool is terminated when the generator is collected: it could hang
+        yield from real_pool(*args)
+        with open(tmp_path / "pools closed", "a") as marks:  # from the child the assembly runs in
+            marks.write("closed\n")
+
+    monkeypatch.setattr(kg.graph, "pooled_map", read_to_its_end)
+    cache = FactsCache(tmp_path / "cache")
+    first = build([corpus], cache=cache, jobs=2)
+
+    def not_again(*args):
+        raise AssertionError("mapped again")
+
+    monkeypatch.setattr(kg.graph, "story_lines", not_again)  # forked processes inherit it
+    again = build([corpus], cache=cache, jobs=2)
+    assert again.skipped == [] and again.kg.triples == first.kg.triples
+    assert (tmp_path / "pools closed").read_text() == "closed\n" * 2
