@@ -291,8 +291,8 @@ def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver,
         ranges = [(i, min(i + _STORY_CHUNK, len(digests))) for i in range(0, len(digests), _STORY_CHUNK)]
         # strict: read the pool's results to their end, where the pool is closed; left suspended, the pool
         # was terminated when the generator was collected, and that could hang (seen at 10,000 articles)
-        for (start, _), chunk in zip(ranges, pooled_map(_story_range, ranges, jobs), strict=True):
-            for d, (story, key) in zip(digests[start:], chunk):
+        for (start, end), chunk in zip(ranges, pooled_map(_story_range, ranges, jobs), strict=True):
+            for d, (story, key) in zip(digests[start:end], chunk, strict=True):
                 if story is None:  # in the pack, read here rather than sent through a pipe
                     story = pack.get(key)
                     if story is None:

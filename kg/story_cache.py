@@ -5,7 +5,9 @@ build's resolver) depend on its content and on the resolver's answers for its me
 (:func:`kg.graph.story_key`). A build writes every article's story lines, one after the other, to a spool
 file (:func:`kg.graph.merged_lines`). With a cache, that spool is made in the cache's story folder and kept
 as its *pack*, with an index of where each key's lines are (:func:`keep_spool`); the next build reads the
-articles whose key has not changed from it (:class:`StoryPack`) and maps only the others.
+articles whose key has not changed from it (:class:`StoryPack`) and maps only the others. (The spool also
+holds the sorted shared lines after the story lines: at 10,000 articles the pack is 0.47 GB, 0.29 GB of
+story lines.)
 
 One file a build, rather than one an article: creating 10,000 small files took 2-4 s of the assembly at
 10,000 articles on this machine (ext4, its journal busy with the build's other writes), and a pack costs

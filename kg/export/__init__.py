@@ -114,9 +114,10 @@ class ViewProcess:
     It starts with the articles' own view lines, which their render files hold once the articles are
     collected: it reads them there itself (given where they are) and indexes them while the build
     assembles the story (at 10,000 articles 2 of the 3.6 s the index takes, in time the assembly leaves a
-    core idle), and gets the shared nodes' lines when the graph is assembled (:meth:`send_shared`). It makes the timeline view first and hands it over
-    (:meth:`handed_timeline`): this process writes the timeline's formats once its RDF formats are written,
-    while that one writes the relations view's, the longer part."""
+    core idle), and gets the shared nodes' lines when the graph is assembled (:meth:`send_shared`). It
+    makes the timeline view first and hands it over (:meth:`handed_timeline`): this process writes the
+    timeline's formats once its RDF formats are written, while that one writes the relations view's, the
+    longer part."""
 
     def __init__(self, digests: list, base_iri: str, out_dir: Path, names: list[str]):
         self.key = self._key(digests, base_iri, out_dir, names)
