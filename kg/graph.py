@@ -264,9 +264,10 @@ def story_key(d: ArticleDigest, resolver: StoryResolver) -> str:
     return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers!r}".encode()).hexdigest()
 
 
-def cached_story(d: ArticleDigest, iris: Iris, resolver: StoryResolver, pack: StoryPack) -> tuple[bytes, str]:
-    """``story_lines`` of one digest, from ``pack`` if it has them, and its story key."""
-    key = story_key(d, resolver)
+def cached_story(d: ArticleDigest, iris: Iris, resolver: StoryResolver, pack: StoryPack,
+                 key: str | None = None) -> tuple[bytes, str]:
+    """``story_lines`` of one digest, from ``pack`` if it has them, and its story key (``key``, if known)."""
+    key = key or story_key(d, resolver)
     story = pack.get(key)
     if story is None:
         story = story_lines(d, iris, resolver)
@@ -293,11 +294,8 @@ def mapped_stories(digests: list[ArticleDigest], iris: Iris, resolver: Resolver,
         # was terminated when the generator was collected, and that could hang (seen at 10,000 articles)
         for (start, end), chunk in zip(ranges, pooled_map(_story_range, ranges, jobs), strict=True):
             for d, (story, key) in zip(digests[start:end], chunk, strict=True):
-                if story is None:  # in the pack, read here rather than sent through a pipe
-                    story = pack.get(key)
-                    if story is None:
-                        story = story_lines(d, iris, resolver)
-                yield story, key
+                # None: in the pack, read here rather than sent through a pipe
+                yield (story, key) if story is not None else cached_story(d, iris, resolver, pack, key)
     finally:
         _forked_story = None
 

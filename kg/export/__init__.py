@@ -66,7 +66,7 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
     was; one started for other articles, formats or folder is stopped and another started.
 
     The second process is a fresh interpreter (:mod:`kg.export.view_writer`) that reads only the view
-    graph's N-Triples from temporary files. A forked child would share this process's memory (the
+    graph's N-Triples: the articles' from their render files, the shared nodes' from a temporary file. A forked child would share this process's memory (the
     digests, the shared lines) and copy page after page of it as reference counts change: at 10,000
     articles 1 GB more and a third more time than the views alone. multiprocessing's spawn would
     import the caller's main script again, which breaks scripts without a ``__main__`` guard."""
@@ -104,7 +104,7 @@ def start_views(digests: list, base_iri: str, out_dir: Path, names: list[str], j
         return None
     try:
         return ViewProcess(digests, base_iri, Path(out_dir), names)
-    except OSError:  # a render file gone, a full temporary folder: write_all starts it again, and says why
+    except OSError:  # a full temporary folder, no interpreter: write_all starts it again, and says why
         return None
 
 
