@@ -7,6 +7,7 @@ skipped files); 2 usage error; 3 built, but some input files were skipped
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -243,3 +244,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nkg: interrupted; files already in place were left as they were", file=sys.stderr)
         return 130
+
+
+def run() -> None:
+    """The ``kg`` program (``python -m kg`` and the installed script): :func:`main`, then exit with its code.
+
+    Before exiting, the objects still alive are frozen out of the collector's reach (``gc.freeze``), so
+    the interpreter's last collection does not walk them and they go back to the system with the process.
+    A build leaves the frames of its export stage alive in reference cycles (exceptions that matplotlib's
+    font parsing catches hold their tracebacks), and with them the whole graph: at 10,000 articles,
+    2.4 M objects whose collection and freeing took 0.9 s after the build had finished. Files are closed
+    and temporary folders removed as before: both happen before or regardless of the collection."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+

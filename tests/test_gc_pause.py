@@ -59,3 +59,31 @@ def test_the_view_process_writes_with_the_collector_paused(collector_on, sigint_
     monkeypatch.setattr(view_writer, "write_views", lambda *args: seen.append((args[3], gc.isenabled())))
     assert view_writer.main(["view.nt", "https://kg.example/", str(tmp_path), "graphml,png"]) == 0
     assert seen == [(["graphml", "png"], False)] and gc.isenabled()
+
+
+def test_the_program_exits_with_mains_code_and_its_objects_frozen(monkeypatch):
+    import kg.cli
+    monkeypatch.setattr(kg.cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            kg.cli.run()
+        assert exited.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_program_still_removes_its_temporary_render_folder(tmp_path):
+    """Drawing timeline.png leaves the graph in reference cycles (see kg.cli.run): frozen, yet its
+    temporary render folder is removed at exit."""
+    import os
+    import subprocess
+    import sys
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(tmp_path / "out"),
+                           "--no-cache", "-q", "--formats", "ttl,png"], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(temp)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+    assert list(temp.iterdir()) == []
