@@ -208,6 +208,7 @@ def stages(corpus: Path, out: Path, jobs: int, formats: str = "all") -> dict:
         store = RenderStore(folder, iris.base)
         seconds, _ = timed(lambda: [store.put(*render_article(f, iris)) for f in facts])
         t["render (1 core)"] = seconds * scale
+        store.packs.close()
     mentions = sum(len(f.mentions) for f in facts) * scale
     articles = facts = None  # free them before the whole-corpus stages
     with tempfile.TemporaryDirectory() as folder:

@@ -1,4 +1,4 @@
-"""Files written whole or not at all: exports, cache entries, render files.
+"""Files written whole or not at all: exports, the cache's indexes, the story pack's index.
 
 Each file is written to a temporary ``.*.part`` file beside its target and moved
 into place (``os.replace``), so an interrupted or killed build leaves the previous

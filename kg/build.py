@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,8 @@ from kg.workers import can_fork, pooled_map
 
 _EXTRACT_DIR = os.path.join("kg", "extract") + os.sep
 _CHUNK = 32  # files per task sent to a worker
-STORIES = "story"  # beside the render files in the cache: the last build's story lines (kg.story_cache)
+CHECKPOINT_SECONDS = 10.0  # the longest a build goes without recording what it made (see _Checkpoints)
+STORIES = "story"  # beside the render packs in the cache: the last build's story lines (kg.story_cache)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class BuildStats:
     extracted: int = 0  # articles read and run through the extractors
     cached: int = 0  # articles whose facts came from the cache
     jobs: int = 1
+    duplicates: list = field(default_factory=list, repr=False)  # digests of files skipped as a duplicate id
 
 
 @dataclass
@@ -109,7 +112,8 @@ def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
     kg._keep = keep
     result = BuildResult(kg, skipped, stats=stats)
     if cache is not None:
-        cache.prune()
+        cache.save(digests + stats.duplicates, store)
+    store.packs.close()
     return result
 
 
@@ -144,9 +148,11 @@ def collect(paths: Iterable[str | os.PathLike], store: RenderStore, progress: Pr
     skipped: list[Skip] = []
     digests: list[ArticleDigest] = []
     by_id: dict[str, ArticleDigest] = {}
+    checkpoint = _Checkpoints(cache, store)
     for n, (path, outcome, was_cached) in enumerate(_outcomes(files, jobs, cache, store, hashes or {}), start=1):
         if progress:
             progress(n, len(files), path)
+        checkpoint(digests, stats.duplicates)
         if isinstance(outcome, Skip):
             skipped.append(outcome)
             continue
@@ -156,6 +162,7 @@ def collect(paths: Iterable[str | os.PathLike], store: RenderStore, progress: Pr
             stats.extracted += 1
         first = by_id.get(outcome.id)
         if first is not None:
+            stats.duplicates.append(outcome)  # still cached: it is read again next time
             same = first.content_hash == outcome.content_hash
             skipped.append(Skip(path, f"duplicate id {outcome.id!r}: "
                                 + ("same content as " if same else "different content from ") + first.path))
@@ -167,6 +174,25 @@ def collect(paths: Iterable[str | os.PathLike], store: RenderStore, progress: Pr
 
 
 Outcome = tuple[str, "ArticleDigest | Skip", bool]
+
+
+class _Checkpoints:
+    """Records in the cache's indexes what a build has made so far (:meth:`FactsCache.save` without tidying),
+    so that a killed build is resumed by the next rather than started again: after 32, 64, 128 ... new
+    articles (a dozen at 10,000 articles, ~10 ms each) and at least every CHECKPOINT_SECONDS."""
+
+    def __init__(self, cache: FactsCache | None, store: RenderStore):
+        self.cache, self.store = cache, store
+        self.recorded, self.at = 0, time.monotonic()
+
+    def __call__(self, digests: list[ArticleDigest], duplicates: list[ArticleDigest]) -> None:
+        if self.cache is None:
+            return
+        made = len(digests) + len(duplicates)
+        if made - self.recorded >= max(_CHUNK, self.recorded) or \
+                (made > self.recorded and time.monotonic() - self.at >= CHECKPOINT_SECONDS):
+            self.cache.save(digests + duplicates, self.store, tidy=False)
+            self.recorded, self.at = made, time.monotonic()
 
 
 def _outcomes(files: list[str], jobs: int, cache: FactsCache | None, store: RenderStore,
@@ -236,24 +262,30 @@ def process_file(path: str, cache: FactsCache | None, store: RenderStore) -> Out
         return path, Skip(err.path, err.problem), False
     if rendered is not None:
         return path, rendered, True
-    facts = cache.get(content_hash, path) if cache is not None else None
-    was_cached = facts is not None
-    if facts is None:
-        facts = extract_file(data, path, cache)
+    found = cache.get_stored(content_hash, path) if cache is not None else None
+    if found is not None:
+        facts, facts_stored = found
+    else:
+        facts = extract_file(data, path)
         if isinstance(facts, Skip):
             return path, facts, False
-    return path, render_or_skip(facts, store), was_cached
+        facts_stored = cache.put(facts) if cache is not None else ()
+    return path, render_or_skip(facts, store, facts_stored), found is not None
 
 
-def render_or_skip(facts: ArticleFacts, store: RenderStore) -> "ArticleDigest | Skip":
-    """Render one article's own nodes into ``store``; a mapper bug or a strange name costs that article."""
+def render_or_skip(facts: ArticleFacts, store: RenderStore, facts_stored: tuple = ()) -> "ArticleDigest | Skip":
+    """Render one article's own nodes into ``store``; a mapper bug or a strange name costs that article.
+    ``facts_stored``: where the cache keeps its facts, recorded in the digest (kg.cache)."""
     path = facts.article.path
     try:
-        return store.put(*render_article(facts, Iris(store.base_iri)))
-    except OSError as err:
-        return Skip(path, f"could not write its render file: {_describe(err)}")
+        digest, sections = render_article(facts, Iris(store.base_iri))
     except Exception as err:
         return Skip(path, f"could not be mapped to RDF ({_where(err)}): {_describe(err)}")
+    digest.facts_stored = facts_stored
+    try:
+        return store.put(digest, sections)
+    except OSError as err:
+        return Skip(path, f"could not write its render entry: {_describe(err)}")
 
 
 def assemble_facts(facts: list[ArticleFacts], base_iri: str, skipped: list[Skip]) -> KnowledgeGraph:
@@ -266,12 +298,13 @@ def assemble_facts(facts: list[ArticleFacts], base_iri: str, skipped: list[Skip]
     for f in facts:
         outcome = render_or_skip(f, store)
         (skipped if isinstance(outcome, Skip) else digests).append(outcome)
+    store.packs.close()
     kg = assemble_or_skip(digests, iris, skipped)
     kg._keep = keep
     return kg
 
 
-def extract_file(data: bytes, path: str, cache: FactsCache | None) -> "ArticleFacts | Skip":
+def extract_file(data: bytes, path: str) -> "ArticleFacts | Skip":
     """Parse and extract one file's bytes; a bad file or an extractor bug gives a Skip with its reason."""
     try:
         article = parse_article(data, path)
@@ -283,16 +316,13 @@ def extract_file(data: bytes, path: str, cache: FactsCache | None) -> "ArticleFa
         mentions = tuple(extract_article(article))
     except Exception as err:  # a bug in one extractor costs one article, with its reason
         return Skip(path, f"extractor failed ({_where(err)}): {_describe(err)}")
-    facts = ArticleFacts(article, mentions)
-    if cache is not None:
-        cache.put(facts)
-    return facts
+    return ArticleFacts(article, mentions)
 
 
 def load_facts(digest: ArticleDigest) -> ArticleFacts:
     """An article's facts, read and extracted again from its file (the build keeps only its digest)."""
     data = read_article_bytes(Path(digest.path))
-    facts = extract_file(data, digest.path, None)
+    facts = extract_file(data, digest.path)
     if isinstance(facts, Skip):
         raise ArticleError(facts.path, facts.problem)
     return facts

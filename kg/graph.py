@@ -8,7 +8,7 @@ the story mentions are mapped with it; the lines about shared nodes
 (organizations, persons, story nodes) are merged; and ``tikg:supportCount``
 says how many articles support each merged node.
 
-The graph is held as N-Triples text (``shared_nt``) plus the render files, in
+The graph is held as N-Triples text (``shared_nt``) plus the render entries, in
 one deterministic order: the shared nodes' lines sorted, then each article's
 own lines, articles by id. Every export follows that order.
 """
@@ -64,7 +64,7 @@ class KnowledgeGraph:
         self._spool.flush()
         return read_at(self._spool.fileno(), span)
 
-    # -- sizes without reading the render files
+    # -- sizes without reading the render entries
     @property
     def triple_count(self) -> int:
         return self.shared_nt.count(b"\n") + sum(d.local_triples for d in self.digests)
@@ -74,7 +74,7 @@ class KnowledgeGraph:
         shared = {line.split(b" ", 1)[0] for line in self.shared_nt.splitlines()}
         return len(shared) + sum(d.local_subjects for d in self.digests)
 
-    # -- the whole graph, for the Python API, SHACL and tests (it reads every render file)
+    # -- the whole graph, for the Python API, SHACL and tests (it reads every render entry)
     @cached_property
     def triples(self) -> list[Triple]:
         """Every triple, sorted by N-Triples text."""
@@ -161,7 +161,9 @@ def assemble(facts: list[ArticleFacts], base_iri: str = DEFAULT_BASE_IRI) -> Kno
     iris = Iris(base_iri)
     folder = tempfile.TemporaryDirectory(prefix="kg-render-")
     store = RenderStore(folder.name, iris.base)
-    kg = assemble_digests([store.put(*render_article(f, iris)) for f in facts], iris)
+    digests = [store.put(*render_article(f, iris)) for f in facts]
+    store.packs.close()
+    kg = assemble_digests(digests, iris)
     kg._keep = folder
     return kg
 

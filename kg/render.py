@@ -3,8 +3,8 @@
 Most of the graph belongs to one article only: the article node, its
 sentences and its mention nodes (dates, money, counts), all under IRIs that
 contain the article's id. Those triples do not depend on any other article,
-so a worker renders them once, in every RDF export format, to a file on disk
-(:class:`RenderStore`), and the export writers stream these files into place.
+so a worker renders them once, in every RDF export format, into a pack on disk
+(:class:`RenderStore`), and the export writers stream them from there into place.
 The main process never holds them: at 10,000 articles they are about 1 GB of
 N-Triples.
 
@@ -12,10 +12,10 @@ What is left for the main process is small and travels in an
 :class:`ArticleDigest`: the story mentions (incidents, remedies, sanctions,
 events, figures), which need every article to be resolved to nodes
 (:mod:`kg.story`). The lines about shared nodes (organizations, persons) the
-article states are a section of the render file too, read when the graph is
+article states are a section of the render entry too, read when the graph is
 assembled.
 
-A render file is a pickled digest followed by the raw sections (``SECTIONS``).
+A render entry is the length of the pickled digest, the digest, then the raw sections (``SECTIONS``).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import hashlib
 import os
 import pickle
 import re
-import time
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -33,9 +33,9 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 from kg.mapping.context import Triple
 
-from kg.atomic import atomic_output
 from kg.iris import Iris
 from kg.mention import Mention
+from kg.packs import pack_store
 from kg.vocab import PROV, RDF, SCHEMA, TIKG, prefixes
 
 # kinds of resources that exist in one article only (their IRIs hold the article's id)
@@ -47,20 +47,17 @@ VIEW_FIGURE_KINDS = frozenset({"money", "quantity"})
 # what the views read of a figure node (kg.views.GraphIndex.figure)
 VIEW_FIGURE_PROPERTIES = tuple(p.value for p in (RDF.type, SCHEMA.value, SCHEMA.currency, SCHEMA.unitText,
                                                  TIKG.surfaceText, PROV.wasDerivedFrom))
-# what a render file holds after its digest, in this order: the article's own nodes in three RDF formats,
+# what a render entry holds after its digest, in this order: the article's own nodes in three RDF formats,
 # then what the views read of them (N-Triples, see _view_lines), then the lines about shared nodes
 # (organizations, persons) the article states (N-Triples, sorted; read once, when the graph is assembled)
 SECTIONS = ("nt", "ttl", "jsonld", "view", "shared")
-# a cache file a build uses has its mtime renewed once it is this old: the cache removes the files no build
-# has used for a week (kg.cache.UNUSED_DAYS), and a day's precision costs one utime a file a day
-TOUCH_AFTER_SECONDS = 86400
 _PACKAGE = Path(__file__).resolve().parent
 _RENDER_CODE = ("render.py", "iris.py", "vocab.py", "mapping/*.py", "export/jsonld.py")
 
 
 @dataclass
 class ArticleDigest:
-    """What the main process keeps of one article (the rest is in its render file)."""
+    """What the main process keeps of one article (the rest is in its render entry)."""
 
     id: str
     path: str
@@ -73,26 +70,28 @@ class ArticleDigest:
     local_triples: int = 0
     local_subjects: int = 0
     sizes: tuple[int, ...] = ()  # bytes of each of SECTIONS
-    render_path: str = field(default="", compare=False)
+    render_path: str = field(default="", compare=False)  # the pack holding its sections (kg.packs)
     data_offset: int = field(default=0, compare=False)
+    stored: tuple = field(default=(), compare=False)  # (key, pack name, offset, size) of its render entry
+    facts_stored: tuple = field(default=(), compare=False)  # the same of its facts entry (kg.cache)
 
     def section(self, name: str) -> bytes:
-        """One of SECTIONS, read from the render file."""
+        """One of SECTIONS, read from the render entry."""
         return read_section(*self.section_span(name))
 
     def section_span(self, name: str) -> tuple[str, int, int]:
-        """Where one of SECTIONS is: (render file, offset, size)."""
+        """Where one of SECTIONS is: (the pack holding the render entry, offset, size)."""
         i = SECTIONS.index(name)
         return self.render_path, self.data_offset + sum(self.sizes[:i]), self.sizes[i]
 
 
 def read_section(path: str, offset: int, size: int) -> bytes:
-    """``size`` bytes at ``offset`` of the render file ``path`` (:meth:`ArticleDigest.section_span`)."""
+    """``size`` bytes at ``offset`` of the pack ``path`` (:meth:`ArticleDigest.section_span`)."""
     with open(path, "rb") as handle:
         handle.seek(offset)
         data = handle.read(size)
     if len(data) != size:
-        raise OSError(f"{path}: render file is truncated")
+        raise OSError(f"{path}: render pack is truncated")
     return data
 
 
@@ -239,7 +238,7 @@ def _view_lines(article, iris: Iris, local: list[str], shared: list[str], story_
     return "".join(out)
 
 
-# ---------------------------------------------------------------- where render files live
+# ---------------------------------------------------------------- where render entries live
 @lru_cache(maxsize=None)
 def render_code_fingerprint() -> str:
     """A hash of the mapping's and the fragment writers' source and of pyoxigraph's version."""
@@ -250,60 +249,65 @@ def render_code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def mark_used(path: Path, mtime: float) -> None:
-    """Record in the mtime of the cache file ``path`` (last modified at ``mtime``) that a build used it: the
-    cache is pruned by that age. A failure only costs making the file again once it is pruned."""
-    if mtime < time.time() - TOUCH_AFTER_SECONDS:
-        try:
-            os.utime(path)
-        except OSError:
-            pass
+_LENGTH = struct.Struct("<I")  # a render entry starts with the length of its pickled digest
+_HEAD_GUESS = 1 << 15  # bytes read to find a digest: most are 2-10 KB
 
 
 class RenderStore:
-    """Render files in a folder: ``<hh>/<sha256 of the file>.<hash of base IRI and file name>.render``.
+    """Rendered articles in packs (:class:`kg.packs.PackStore`), by ``<sha256 of the file>.<hash of base IRI
+    and file name>``; an entry is the pickled digest followed by its sections.
 
     The file name enters the key because the article node records it (``tikg:sourceFile``).
-    Files are written whole and moved into place, so a killed build leaves only whole files.
+    A digest says where its entry is (``stored``), so that the build can record what it used (:meth:`save`).
     """
 
     def __init__(self, folder: str | os.PathLike, base_iri: str):
         self.folder = Path(folder)
         self.base_iri = base_iri
+        self.packs = pack_store(self.folder)
 
     def __reduce__(self):
         return (RenderStore, (str(self.folder), self.base_iri))
 
-    def path_for(self, content_hash: str, path: str) -> Path:
+    def key_for(self, content_hash: str, path: str) -> str:
         name = os.path.basename(str(path).replace("\\", "/"))
-        key = hashlib.sha256(f"{self.base_iri}\0{name}".encode()).hexdigest()[:12]
-        return self.folder / content_hash[:2] / f"{content_hash}.{key}.render"
+        return content_hash + "." + hashlib.sha256(f"{self.base_iri}\0{name}".encode()).hexdigest()[:12]
 
     def get(self, content_hash: str, path: str) -> ArticleDigest | None:
-        target = self.path_for(content_hash, path)
+        """The digest of the rendered article, pointing at its sections; None if there is none (or it is
+        damaged, or from another version). Reads the digest only (a few KB of an entry's ~140)."""
+        key = self.key_for(content_hash, path)
+        location = self.packs.locate(key)
+        if location is None:
+            return None
+        data = self.packs.read(location, _HEAD_GUESS)
+        if data is None or len(data) < _LENGTH.size:
+            return None
+        (head,) = _LENGTH.unpack_from(data)
+        if _LENGTH.size + head > len(data):
+            data = self.packs.read(location, _LENGTH.size + head) or b""
         try:
-            with open(target, "rb") as handle:
-                digest = pickle.load(handle)
-                offset = handle.tell()
-                stat = os.fstat(handle.fileno())
-        except FileNotFoundError:
+            digest = pickle.loads(data[_LENGTH.size:_LENGTH.size + head])
+        except Exception:
             return None
-        except Exception:  # truncated or from another version: a miss
+        if not isinstance(digest, ArticleDigest) or digest.content_hash != content_hash \
+                or location[2] != _LENGTH.size + head + sum(digest.sizes):
             return None
-        if not isinstance(digest, ArticleDigest) or stat.st_size != offset + sum(digest.sizes):
-            return None
-        mark_used(target, stat.st_mtime)
-        digest.path, digest.render_path, digest.data_offset = str(path), str(target), offset
-        return digest
+        digest.path = str(path)
+        return self._located(digest, key, location, _LENGTH.size + head)
 
     def put(self, digest: ArticleDigest, sections: list[bytes]) -> ArticleDigest:
-        """Write the render file; returns the digest pointing at it."""
-        target = self.path_for(digest.content_hash, digest.path)
+        """Append the entry to this process's pack; returns the digest pointing at it. Raises OSError."""
+        key = self.key_for(digest.content_hash, digest.path)
         head = pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL)
-        with atomic_output(target) as handle:
-            handle.write(head)
-            for s in sections:
-                handle.write(s)
-        digest.render_path, digest.data_offset = str(target), len(head)
+        location = self.packs.append([_LENGTH.pack(len(head)), head, *sections])
+        return self._located(digest, key, location, _LENGTH.size + len(head))
+
+    def _located(self, digest: ArticleDigest, key: str, location, head: int) -> ArticleDigest:
+        digest.render_path, digest.data_offset = self.packs.path_of(location), location[1] + head
+        digest.stored = (key, *location)
         return digest
 
+    def save(self, digests: Iterable[ArticleDigest], tidy: bool = True) -> None:
+        """Record in the index that this build used the entries of ``digests`` (:meth:`PackStore.save`)."""
+        self.packs.save({d.stored[0]: d.stored[1:] for d in digests if d.stored}, tidy)

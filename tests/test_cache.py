@@ -23,6 +23,7 @@ import kg.build  # noqa: E402
 import kg.graph  # noqa: E402
 from kg.build import STORIES, build  # noqa: E402
 from kg.cache import UNUSED_DAYS, FactsCache, code_fingerprint  # noqa: E402
+from kg.packs import INDEX, PackStore, read_index, today  # noqa: E402
 from kg.stamp import input_hashes  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI  # noqa: E402
 
@@ -170,133 +171,177 @@ def test_the_fingerprint_covers_extractor_source_and_version(monkeypatch):
     assert "extract/*.py" in cache_module._CODE and "ingest.py" in cache_module._CODE
 
 
-def test_a_corrupt_entry_is_a_miss_and_is_rewritten(corpus, tmp_path):
+# ---------------------------------------------------------------- the packs and their indexes (kg.packs)
+def render_folder(cache: FactsCache) -> Path:
+    return cache.renders(DEFAULT_BASE_IRI).folder
+
+
+def keys_of(cache: FactsCache, article: Path) -> tuple[str, str]:
+    """The facts key and the render key of an article file."""
+    content_hash = hashlib.sha256(article.read_bytes()).hexdigest()
+    return content_hash, cache.renders(DEFAULT_BASE_IRI).key_for(content_hash, str(article))
+
+
+def change_index(folder: Path, change) -> dict:
+    index = read_index(folder)
+    change(index)
+    (folder / INDEX).write_bytes(pickle.dumps(index))
+    return index
+
+
+def spoil(folder: Path, entry: tuple, at: int = 0, size: int = 16) -> None:
+    """Overwrite ``size`` bytes of an index entry's bytes, ``at`` bytes in, with zeros."""
+    name, offset = entry[:2]
+    with open(folder / name, "r+b") as handle:
+        handle.seek(offset + at)
+        handle.write(bytes(size))
+
+
+def test_a_corrupt_facts_entry_is_a_miss_and_is_made_again(corpus, tmp_path):
     cache = FactsCache(tmp_path / "cache")
     expected = build([corpus], cache=cache).kg.triples
-    entries = sorted(cache.folder.glob("*/*.pickle"))
-    assert len(entries) == 30
-    entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
-    entries[1].write_bytes(b"")
-    for entry in entries[:2]:  # without its render file, the article's facts are needed again
-        (render,) = cache.renders(DEFAULT_BASE_IRI).folder.glob(f"*/{entry.stem}.*.render")
-        render.unlink()
+    files = sorted(corpus.glob("*.txt"))
+    facts = read_index(cache.folder)
+    assert len(facts) == 30
+    keys = [keys_of(cache, f) for f in files[:2]]
+    spoil(cache.folder, facts[keys[0][0]], size=50)
+    change_index(cache.folder, lambda index: index.update({keys[1][0]: (*index[keys[1][0]][:2], 3, today())}))
+    # without their render entries, the articles' facts are needed again
+    change_index(render_folder(cache), lambda index: [index.pop(k) for _, k in keys])
     result = build([corpus], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (2, 28)
-    assert all(isinstance(pickle.loads(e.read_bytes()).article.body, str) for e in entries[:2])
+    for content_hash, _ in keys:
+        assert cache.get(content_hash).article.content_hash == content_hash
     assert result.kg.triples == expected
 
 
-def test_a_corrupt_render_file_is_a_miss_and_is_rendered_again(corpus, tmp_path):
+def test_a_corrupt_render_entry_is_a_miss_and_is_rendered_again(corpus, tmp_path):
     cache = FactsCache(tmp_path / "cache")
     expected = build([corpus], cache=cache).kg.triples
-    renders = sorted(cache.renders(DEFAULT_BASE_IRI).folder.glob("*/*.render"))
+    folder = render_folder(cache)
+    renders = read_index(folder)
     assert len(renders) == 30
-    renders[0].write_bytes(renders[0].read_bytes()[:-10])  # truncated in its sections
-    renders[1].write_bytes(renders[1].read_bytes()[:40])  # truncated in its digest
+    files = sorted(corpus.glob("*.txt"))
+    spoiled, short = (keys_of(cache, f)[1] for f in files[:2])
+    spoil(folder, renders[spoiled], at=4)  # in its pickled digest
+    change_index(folder, lambda index: index.update({short: (*index[short][:2], index[short][2] - 10, today())}))
     result = build([corpus], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (0, 30)  # from the facts cache
     assert result.kg.triples == expected
-    again = {d.render_path: d for d in result.kg.digests}
-    for render in renders[:2]:  # written whole again
-        d = again[str(render)]
-        assert render.stat().st_size == d.data_offset + sum(d.sizes)
+    again = read_index(folder)
+    for key in (spoiled, short):  # rendered again, elsewhere, and found next time
+        assert again[key][:2] != renders[key][:2]
+    assert (build([corpus], cache=cache).stats.extracted, len(read_index(folder))) == (0, 30)
 
 
-# ---------------------------------------------------------------- entries no build uses any more
-DAY = 86400
-
-
-def age(path: Path, days: float) -> None:
-    """Make ``path`` look last used ``days`` ago."""
-    then = time.time() - days * DAY
-    os.utime(path, (then, then))
-
-
-def seconds_old(path: Path) -> float:
-    return time.time() - path.stat().st_mtime
-
-
-def entries_of(cache: FactsCache, article: Path) -> tuple[Path, Path]:
-    """The facts entry and the render file of an article file."""
-    content_hash = hashlib.sha256(article.read_bytes()).hexdigest()
-    return (cache.folder / content_hash[:2] / f"{content_hash}.pickle",
-            cache.renders(DEFAULT_BASE_IRI).path_for(content_hash, str(article)))
-
-
-def test_a_build_renews_the_mtime_of_what_it_uses_once_a_day(corpus, tmp_path):
+def test_the_entries_of_a_build_are_in_a_pack_a_process_and_the_build_records_the_day_it_used_them(corpus, tmp_path):
     cache = FactsCache(tmp_path / "cache")
-    build([corpus], cache=cache)
+    build([corpus], cache=cache, jobs=2)
+    folder = render_folder(cache)
+    assert 1 <= len(list(folder.glob("*.pack"))) <= 2 and 1 <= len(list(cache.folder.glob("*.pack"))) <= 2
     files = sorted(corpus.glob("*.txt"))
-    (_, hit), (_, recent), (facts, render) = (entries_of(cache, f) for f in files[:3])
-    age(hit, 2)
-    age(recent, 0.5)
-    age(facts, 2)
-    render.unlink()  # the article is rendered again from its facts entry
-    before = recent.stat().st_mtime_ns
+    facts_key, render_key = keys_of(cache, files[0])
+    two_days_ago = lambda index: index.update((k, (*e[:3], today() - 2)) for k, e in index.items())  # noqa: E731
+    change_index(cache.folder, two_days_ago)
+    change_index(folder, lambda index: (two_days_ago(index), index.pop(render_key)))
     result = build([corpus], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (0, 30)
-    assert seconds_old(hit) < 60 and seconds_old(facts) < 60
-    assert recent.stat().st_mtime_ns == before  # used less than a day ago: not touched again
+    facts, renders = read_index(cache.folder), read_index(folder)
+    # a render hit does not read its facts entry, yet records it as used: it lives as long as its render
+    assert {e[3] for e in facts.values()} == {e[3] for e in renders.values()} == {today()}
+    assert render_key in renders and len(renders) == len(facts) == 30
 
 
-def test_facts_cache_get_renews_an_old_entry(corpus, tmp_path):
-    cache = FactsCache(tmp_path / "cache")
-    build([corpus], cache=cache)
-    old, recent = sorted(cache.folder.glob("*/*.pickle"))[:2]
-    age(old, 2)
-    age(recent, 0.5)
-    before = recent.stat().st_mtime_ns
-    assert cache.get(old.stem) is not None and cache.get(recent.stem) is not None
-    assert seconds_old(old) < 60 and recent.stat().st_mtime_ns == before
-
-
-def test_entries_no_build_used_for_a_week_are_removed(corpus, tmp_path):
+def test_entries_no_build_used_for_a_week_are_dropped_and_packs_no_entry_names_removed(corpus, tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(corpus, folder)
     cache = FactsCache(tmp_path / "cache")
     build([folder], cache=cache)
     files = sorted(folder.glob("*.txt"))
-    gone, stays, used = (entries_of(cache, f) for f in files[:3])
+    gone, stays = keys_of(cache, files[0]), keys_of(cache, files[1])
     files[0].unlink()  # removed from the crawl (or edited): no build uses its entries any more
     files[1].unlink()
-    for path in (*gone, *used):
-        age(path, UNUSED_DAYS + 1)
-    for path in stays:
-        age(path, UNUSED_DAYS - 1)
+    for index_folder, i in ((cache.folder, 0), (render_folder(cache), 1)):
+        change_index(index_folder, lambda index: index.update({
+            gone[i]: (*index[gone[i]][:3], today() - UNUSED_DAYS - 1),
+            stays[i]: (*index[stays[i]][:3], today() - UNUSED_DAYS + 1)}))
+    orphan = render_folder(cache) / "orphan.pack"  # a killed build's, an hour old
+    orphan.write_bytes(b"x")
+    age(orphan, 2 / 24)
     result = build([folder], cache=cache)
     assert (result.stats.extracted, result.stats.cached) == (0, 28)
-    assert [p.exists() for p in (*gone, *stays, *used)] == [False, False, True, True, True, True]
-    facts, render = used
-    assert seconds_old(render) < 60
-    # a render hit does not read the facts entry; it stays while its render is used, and goes with it
-    assert seconds_old(facts) > UNUSED_DAYS * DAY
-    assert len(list(cache.folder.glob("*/*.pickle"))) == len(list(render.parent.parent.glob("*/*.render"))) == 29
+    facts, renders = read_index(cache.folder), read_index(render_folder(cache))
+    assert (gone[0] in facts, gone[1] in renders, stays[0] in facts, stays[1] in renders) == (False, False, True, True)
+    assert len(facts) == len(renders) == 29 and not orphan.exists()
 
 
-def test_prune_leaves_the_story_folder_alone_and_clears_any_old_file_and_stale_part(corpus, tmp_path):
+DAY = 86400
+
+
+def age(path: Path, days: float) -> None:
+    """Make ``path`` look last modified ``days`` ago."""
+    then = time.time() - days * DAY
+    os.utime(path, (then, then))
+
+
+def test_packs_no_entry_names_go_once_an_hour_old_and_so_do_the_old_layout_and_stale_parts(tmp_path):
+    store = PackStore(tmp_path)
+    kept = store.append([b"kept"])
+    store.close()
+    old, young = tmp_path / "old.pack", tmp_path / "young.pack"
+    stale_part, fresh_part = tmp_path / ".index.pickle.x.part", tmp_path / ".index.pickle.y.part"
+    legacy = tmp_path / "ab" / ("a" * 64 + ".pickle")  # one file an entry, as earlier versions kept them
+    story = tmp_path / "story" / "index.pickle"  # another folder: the story lines' (kg.story_cache)
+    for path in (old, young, stale_part, fresh_part, legacy, story):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x")
+    for path in (old, stale_part, legacy, story):
+        age(path, 2 / 24)
+    store.save({"k": kept})
+    assert [p.exists() for p in (old, young, stale_part, fresh_part, legacy, story)] == \
+        [False, True, False, True, False, True]
+    assert PackStore(tmp_path).read(PackStore(tmp_path).locate("k")) == b"kept"
+
+
+def one_old_pack(folder: Path, entries: int) -> tuple[PackStore, dict, Path]:
+    """A store whose one pack, two hours old, holds ``entries`` entries of 100 bytes (k0, k1 ...)."""
+    store = PackStore(folder)
+    made = {f"k{i}": store.append([bytes([i]) * 100]) for i in range(entries)}
+    store.close()
+    (pack,) = folder.glob("*.pack")
+    age(pack, 2 / 24)
+    return store, made, pack
+
+
+def test_a_pack_mostly_unused_is_compacted_and_removed_an_hour_later(tmp_path):
+    store, entries, pack = one_old_pack(tmp_path, 8)
+    store.save({"k3": entries["k3"], "k5": entries["k5"]})  # a quarter of its bytes still used
+    index = read_index(tmp_path)
+    assert set(index) == {"k3", "k5"} and {e[0] for e in index.values()} != {pack.name}
+    fresh = PackStore(tmp_path)
+    assert [fresh.read(fresh.locate(k)) for k in ("k3", "k5")] == [b"\x03" * 100, b"\x05" * 100]
+    assert pack.exists()  # a build that read the index before may still read it
+    age(pack, 2 / 24)
+    fresh.save({})
+    assert not pack.exists() and set(read_index(tmp_path)) == {"k3", "k5"}
+
+
+def test_a_pack_still_half_used_is_left_as_it_is(tmp_path):
+    store, entries, pack = one_old_pack(tmp_path, 4)
+    store.save({"k0": entries["k0"], "k1": entries["k1"]})
+    assert {e[0] for e in read_index(tmp_path).values()} == {pack.name}
+
+
+def test_saving_leaves_the_story_folder_alone(corpus, tmp_path):
     cache = FactsCache(tmp_path / "cache")
     build([corpus], cache=cache)
-    renders = cache.renders(DEFAULT_BASE_IRI).folder
-    stories = sorted((renders / STORIES).iterdir())  # the pack and its index (kg.story_cache)
+    stories = sorted((render_folder(cache) / STORIES).iterdir())  # the pack and its index (kg.story_cache)
     assert len(stories) == 2
     for story in stories:
         age(story, 30)
     before = {p: p.stat().st_mtime_ns for p in stories}
-    sidecar = cache.folder / "ff" / ("f" * 64 + ".sidecar")  # of a content no render keeps alive
-    young_sidecar = renders / "ee" / ("e" * 64 + ".sidecar")
-    stale_part, fresh_part = cache.folder / "ff" / ".a.part", renders / "ff" / ".b.part"
-    story_part = renders / STORIES / "00" / ".c.part"
-    for path in (sidecar, young_sidecar, stale_part, fresh_part, story_part):
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(b"x")
-    age(sidecar, UNUSED_DAYS + 1)
-    age(young_sidecar, UNUSED_DAYS - 1)
-    age(stale_part, 2 / 24)
-    age(story_part, 2 / 24)
-    cache.prune()
+    cache.save([], cache.renders(DEFAULT_BASE_IRI))  # no entry used: every pack unnamed, but the story's
     assert {p: p.stat().st_mtime_ns for p in stories} == before
-    assert [p.exists() for p in (sidecar, young_sidecar, stale_part, fresh_part, story_part)] == \
-        [False, True, False, True, False]
 
 
 def test_cli_no_cache_and_cache_dir(corpus, tmp_path):
@@ -328,11 +373,15 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 def assert_cache_consistent(cache_root: Path) -> int:
-    entries = list(cache_root.glob("*/*/*.pickle"))
-    for entry in entries:
-        facts = pickle.loads(entry.read_bytes())
-        assert facts.article.content_hash == entry.stem
-    return len(entries)
+    """The number of facts entries the cache's index names, each checked to be whole."""
+    folders = [p for p in cache_root.glob("*") if p.is_dir()] if cache_root.is_dir() else []
+    entries = 0
+    for folder in folders:
+        cache = FactsCache(cache_root, folder.name)
+        for content_hash in read_index(folder):
+            assert cache.get(content_hash).article.content_hash == content_hash
+            entries += 1
+    return entries
 
 
 @pytest.fixture(scope="module")
@@ -422,3 +471,22 @@ def test_worker_processes_take_the_story_lines_from_the_pack(corpus, tmp_path, m
     again = build([corpus], cache=cache, jobs=2)
     assert again.skipped == [] and again.kg.triples == first.kg.triples
     assert (tmp_path / "pools closed").read_text() == "closed\n" * 2
+
+
+def test_beyond_most_packs_the_smallest_are_merged(tmp_path):
+    from kg.packs import MOST_PACKS
+    entries = {}
+    for i in range(MOST_PACKS + 3):  # a pack a build, as daily builds that each add articles leave them
+        store = PackStore(tmp_path)
+        entries[f"k{i}"] = store.append([bytes([i]) * (100 + i)])
+        store.close()
+    for pack in tmp_path.glob("*.pack"):
+        age(pack, 2 / 24)
+    PackStore(tmp_path).save(entries)
+    index = read_index(tmp_path)
+    merged = len(entries) - MOST_PACKS // 2  # the smallest: all but the MOST_PACKS // 2 largest
+    assert len({index[f"k{i}"][0] for i in range(merged)}) == 1  # in one new pack
+    assert [index[f"k{i}"][0] for i in range(merged, len(entries))] == [entries[f"k{i}"][0] for i in range(merged, len(entries))]
+    assert index["k0"][0] not in {e[0] for e in entries.values()}
+    fresh = PackStore(tmp_path)
+    assert all(fresh.read(fresh.locate(k)) == bytes([int(k[1:])]) * (100 + int(k[1:])) for k in entries)

@@ -47,7 +47,7 @@ def build_one(data: bytes):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "article.txt"
         path.write_bytes(data)
-        return extract_file(data, str(path), None)
+        return extract_file(data, str(path))
 
 
 def check_outcome(outcome) -> ArticleFacts | None:

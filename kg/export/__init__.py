@@ -66,7 +66,7 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
     was; one started for other articles, formats or folder is stopped and another started.
 
     The second process is a fresh interpreter (:mod:`kg.export.view_writer`) that reads only the view
-    graph's N-Triples: the articles' from their render files, the shared nodes' from a temporary file. A forked child would share this process's memory (the
+    graph's N-Triples: the articles' from their render entries, the shared nodes' from a temporary file. A forked child would share this process's memory (the
     digests, the shared lines) and copy page after page of it as reference counts change: at 10,000
     articles 1 GB more and a third more time than the views alone. multiprocessing's spawn would
     import the caller's main script again, which breaks scripts without a ``__main__`` guard."""
@@ -111,7 +111,7 @@ def start_views(digests: list, base_iri: str, out_dir: Path, names: list[str], j
 class ViewProcess:
     """:mod:`kg.export.view_writer` at work on the view formats of a set of articles.
 
-    It starts with the articles' own view lines, which their render files hold once the articles are
+    It starts with the articles' own view lines, which their render entries hold once the articles are
     collected: it reads them there itself (given where they are) and indexes them while the build
     assembles the story (at 10,000 articles 2 of the 3.6 s the index takes, in time the assembly leaves a
     core idle), and gets the shared nodes' lines when the graph is assembled (:meth:`send_shared`). It

@@ -1,7 +1,7 @@
 """The view formats, written by a process of their own:
 ``python -m kg.export.view_writer SPANS BASE OUT NAMES [TIMELINE]``.
 
-:class:`kg.export.ViewProcess` starts it with where the articles' own view lines are in their render files
+:class:`kg.export.ViewProcess` starts it with where the articles' own view lines are in their render entries
 (``SPANS``: a pickled list of :meth:`kg.render.ArticleDigest.section_span`; they are known once the articles
 are collected), the base IRI, the output folder and the comma-separated
 formats to write. It indexes those lines while the build assembles the story, then reads from stdin one
@@ -75,7 +75,7 @@ def _triples_in(source):
 
 
 class _SectionsReader(io.RawIOBase):
-    """The render files' sections listed in the pickled file ``spans_path``, read one after the other as
+    """The render entries' sections listed in the pickled file ``spans_path``, read one after the other as
     one binary stream."""
 
     def __init__(self, spans_path: str):
