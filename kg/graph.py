@@ -29,6 +29,7 @@ from pyoxigraph import Triple
 from kg.ingest import Article
 from kg.iris import Iris
 from kg.mapping import ArticleContext, Resolver, story_triples, triples_for_article
+from kg.mapping.context import as_terms
 from kg.mention import Mention
 from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
 from kg.story import StoryResolver, story_resolver  # incidents, remedies, sanctions, events, figures across articles
@@ -97,7 +98,7 @@ class KnowledgeGraph:
         if self.resolver is None:
             self.resolver = story_resolver(self.digests, self.iris)
         ctx = ArticleContext(facts.article, self.iris, self.resolver)
-        return (Triple(*t) for t in triples_for_article(ctx, list(facts.mentions)))
+        return (Triple(*as_terms(t)) for t in triples_for_article(ctx, list(facts.mentions)))
 
     def view_graph(self) -> "ViewGraph":
         """What the views read, without the mention and sentence nodes they do not show (see kg.render)."""

@@ -23,6 +23,7 @@ from kg.export.files import prefix_header
 from kg.extract import extract_article
 from kg.graph import ArticleFacts, assemble
 from kg.mapping import ArticleContext, triples_for_article
+from kg.mapping.context import as_terms
 from kg.mapping.context import Triple
 from kg.render import SECTIONS, is_local, render_article
 from kg.views import view_source
@@ -59,7 +60,7 @@ def rendered():
 def test_sections_hold_the_articles_own_nodes_and_the_lines_about_shared_nodes(rendered):
     facts, kg = rendered
     (digest,) = kg.digests
-    whole = {ox.Triple(*t) for t in triples_for_article(ArticleContext(facts.article, kg.iris),
+    whole = {ox.Triple(*as_terms(t)) for t in triples_for_article(ArticleContext(facts.article, kg.iris),
                                                            [m for m in facts.mentions if m.kind not in
                                                             {"incident", "remedy", "sanction", "event", "figure"}])}
     own = parse(digest.section("nt"))

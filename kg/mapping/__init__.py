@@ -1,7 +1,9 @@
 """Mentions -> triples. The only code that writes RDF terms; IRIs come from :mod:`kg.iris`.
 
 One mapper per mention kind, in one explicit table (``MAPPERS``); each is a
-plain function ``(ctx, mention) -> Iterable[Triple]``.
+plain function ``(ctx, mention) -> Iterable[Triple]``. The triples a mention node,
+provenance and the cited sentences make come as their N-Triples terms instead
+(``TextTriple``, see kg.mapping.context): ``as_terms`` reads either as terms.
 """
 from __future__ import annotations
 
