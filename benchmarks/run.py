@@ -4,9 +4,9 @@
     python benchmarks/run.py --quick    # 100 and 1,000 articles, one run each (about 1 minute)
 
 Measures, on a corpus from benchmarks/generate.py:
-- end to end: ``kg build --no-cache`` (every export format) as a subprocess: wall time,
-  articles/s, peak memory (the whole process tree, sampled with psutil; and the
-  largest single process from getrusage);
+- end to end: ``kg build`` with an empty cache (every export format) as a subprocess: wall
+  time, articles/s, peak memory (the whole process tree, sampled with psutil in a run of its
+  own; and the largest single process from getrusage);
 - incremental: a cached build, then one article added, then ``kg build`` again (every format, then
   Turtle only), then the same command once more with nothing changed;
 - per stage, in this process: ingest (read + parse), extraction (one core),
@@ -77,15 +77,20 @@ def machine() -> dict:
     return info
 
 
-def run_tree(cmd: list[str]) -> dict:
-    """Run ``cmd``; wall time, exit code, stdout, and peak memory of its whole process tree.
+def run_tree(cmd: list[str], memory: bool = False) -> dict:
+    """Run ``cmd``; wall time, exit code, stdout, and (``memory``) peak memory of its whole process tree.
 
     Two sums over the tree: RSS (sampled every 50 ms), which counts a page shared by a forked
     process in each process that maps it, and PSS (every 250 ms), which splits it among them (the
-    memory the build really takes from the machine)."""
+    memory the build really takes from the machine). Sampling is not free: reading a process's PSS walks
+    its page tables (17 ms for a 2 GB process here), ~4 s of CPU over a 10,000-article build on a
+    machine whose 2 cores the build keeps busy. So the times reported come from runs without it
+    (back to back at 10,000 articles: 69.9 and 64.6 s sampled, 66.5 and 62.5 s not)."""
     try:
         import psutil
     except ImportError:
+        psutil = None
+    if not memory:
         psutil = None
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
@@ -134,8 +139,9 @@ def run_tree(cmd: list[str]) -> dict:
             "max_proc_mb": max(after, before) / 1024}
 
 
-def kg_build(corpus: Path, out: Path, *extra: str, quiet: bool = True) -> dict:
-    result = run_tree([PYTHON, "-m", "kg", "build", str(corpus), "--out", str(out), *(["-q"] if quiet else []), *extra])
+def kg_build(corpus: Path, out: Path, *extra: str, quiet: bool = True, memory: bool = False) -> dict:
+    result = run_tree([PYTHON, "-m", "kg", "build", str(corpus), "--out", str(out), *(["-q"] if quiet else []), *extra],
+                      memory=memory)
     if result["rc"] not in (0, 3):
         raise SystemExit(f"kg build failed ({result['rc']}):\n{result['stderr'][-3000:]}")
     return result
@@ -273,16 +279,18 @@ def main(argv: list[str] | None = None) -> int:
             formats = ["--formats", "all" if size < 10000 else args.large_formats]
             e2e = []
             cache = work / f"cache-{size}"
-            for r in range(runs):
+            for r in range(runs + 1):  # the first measures memory only (see run_tree), the others time
                 out = work / f"out-{size}-{r}"
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)
                 # a cold build: nothing cached yet (the cache is written, as in a user's first build)
-                log(f"{size}: kg build, empty cache, run {r + 1}/{runs}")
-                e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats))
-            rows[size] = {"wall": median([x["wall"] for x in e2e]), "tree_mb": median([x["tree_mb"] for x in e2e]),
-                          "pss_mb": median([x["pss_mb"] for x in e2e]),
-                          "max_proc_mb": max(x["max_proc_mb"] for x in e2e), "runs": runs, "formats": formats[1]}
+                log(f"{size}: kg build, empty cache, " + (f"run {r}/{runs}" if r else "memory"))
+                e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, memory=not r))
+                shutil.rmtree(out, ignore_errors=True)
+            memory, timed_runs = e2e[0], e2e[1:]
+            rows[size] = {"wall": median([x["wall"] for x in timed_runs]), "tree_mb": memory["tree_mb"],
+                          "pss_mb": memory["pss_mb"], "max_proc_mb": memory["max_proc_mb"], "runs": runs,
+                          "formats": formats[1]}
             # incremental: the same corpus plus one new article, with the cache of the last cold build
             inc_corpus = work / f"corpus-{size}-incr"
             shutil.rmtree(inc_corpus, ignore_errors=True)
@@ -331,7 +339,8 @@ def render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, ceiling_n, sd
     lines += ["", "## End to end (`kg build`, empty cache, all formats)", "",
               "Peak memory of the process tree (the build, its workers and the process writing the views): "
               "PSS counts a page shared after a fork once, split among the processes that share it; "
-              "RSS counts it in each.", "",
+              "RSS counts it in each. It is sampled in a run of its own, before the timed runs: sampling "
+              "takes CPU time from the build (see `run_tree`).", "",
               "| articles | formats | wall s | articles/s | peak memory, tree PSS (MB) | tree RSS (MB) | largest process (MB) |",
               "|---:|---|---:|---:|---:|---:|---:|"]
     for size in sizes:
