@@ -63,6 +63,7 @@ class PackStore:
         self._index: dict[str, tuple[str, int, int, int]] | None = None
         self._readers: dict[str, int] = {}
         self._writer: tuple[int, int, str] | None = None  # (pid, fd, pack name) of this process's pack
+        self._before: dict | None = None  # the index as the first checkpoint read it (see save)
 
     @property
     def index(self) -> dict[str, tuple[str, int, int, int]]:
@@ -112,7 +113,7 @@ class PackStore:
     def close(self) -> None:
         """Close the files this store opened and forget the index (it reads them again if used: another
         build may have changed them)."""
-        self._index = None
+        self._index = self._before = None
         for fd in self._readers.values():
             os.close(fd)
         self._readers.clear()
@@ -132,8 +133,9 @@ class PackStore:
         Without ``tidy``: a checkpoint, so that a build killed later leaves what it made so far findable.
         A failure only costs making entries again in a later build."""
         day = today()
-        kept = {key: entry for key, entry in read_index(self.folder).items()
-                if key not in used and entry[3] > day - UNUSED_DAYS}
+        if tidy or self._before is None:  # a checkpoint re-uses the index as the build found it
+            self._before = read_index(self.folder)
+        kept = {key: entry for key, entry in self._before.items() if key not in used and entry[3] > day - UNUSED_DAYS}
         kept.update((key, (*location, day)) for key, location in used.items())
         try:
             if tidy:
@@ -198,13 +200,21 @@ def pack_store(folder: str | os.PathLike) -> PackStore:
 
 
 def read_index(folder: Path) -> dict[str, tuple[str, int, int, int]]:
-    """The index of ``folder``'s packs; empty if there is none or it cannot be read (entries made again)."""
+    """The index of ``folder``'s packs; empty if there is none or it cannot be read, and without entries of
+    another shape (from another version): their entries are made again."""
     try:
         with open(folder / INDEX, "rb") as handle:
             index = pickle.load(handle)
     except Exception:  # none yet, truncated, or from another version
         return {}
-    return index if isinstance(index, dict) else {}
+    if not isinstance(index, dict):
+        return {}
+    return {key: entry for key, entry in index.items() if _is_entry(entry)}
+
+
+def _is_entry(entry) -> bool:
+    return (type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str
+            and all(type(n) is int for n in entry[1:]))
 
 
 def remove_unnamed(folder: Path, named: set[str]) -> None:

@@ -490,3 +490,15 @@ def test_beyond_most_packs_the_smallest_are_merged(tmp_path):
     assert index["k0"][0] not in {e[0] for e in entries.values()}
     fresh = PackStore(tmp_path)
     assert all(fresh.read(fresh.locate(k)) == bytes([int(k[1:])]) * (100 + int(k[1:])) for k in entries)
+
+
+def test_an_index_entry_of_another_shape_is_a_miss(corpus, tmp_path):
+    cache = FactsCache(tmp_path / "cache")
+    expected = build([corpus], cache=cache).kg.triples
+    folder = render_folder(cache)
+    key = keys_of(cache, sorted(corpus.glob("*.txt"))[0])[1]
+    change_index(folder, lambda index: index.update({key: ("x.pack", 0), "other": "not an entry"}))
+    result = build([corpus], cache=cache)
+    assert (result.stats.extracted, result.stats.cached) == (0, 30) and result.kg.triples == expected
+    index = read_index(folder)
+    assert len(index) == 30 and "other" not in index and index[key][0] != "x.pack"
