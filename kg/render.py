@@ -24,6 +24,7 @@ import os
 import pickle
 import re
 import struct
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -194,10 +195,9 @@ def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:
 
     article = facts.article
     ctx = ArticleContext(article, iris)
-    subject_ns = tuple("<" + ns for ns in _local_namespaces(iris.base))
+    subject_ns = sorted("<" + ns for ns in _local_namespaces(iris.base))
     lines = distinct_sorted(local_triples(ctx, [m for m in facts.mentions if m.kind not in STORY_KINDS]))
-    own = [line for line in lines if line.startswith(subject_ns)]  # the article's own nodes' triples
-    others = [line for line in lines if not line.startswith(subject_ns)]  # about shared nodes (organizations, persons)
+    own, others = split_by_prefix(lines, subject_ns)  # the article's own nodes' triples; about shared nodes
     locally_cited = set(ctx.cited)
     nt_local = "".join(own).encode("utf-8")
     story = tuple(m for m in facts.mentions if m.kind in STORY_KINDS)
@@ -215,6 +215,23 @@ def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:
                 "".join(others).encode("utf-8")]
     digest.sizes = tuple(len(s) for s in sections)
     return digest, sections
+
+
+def split_by_prefix(lines: list[str], prefixes: list[str]) -> tuple[list[str], list[str]]:
+    """The sorted ``lines`` that start with one of the sorted ``prefixes`` (none a prefix of another), and the
+    others, both in order: each prefix's lines are one run of sorted lines, found by bisection rather
+    than by asking every line."""
+    inside: list[str] = []
+    outside: list[str] = []
+    at = 0
+    for prefix in prefixes:
+        start = bisect_left(lines, prefix, at)
+        end = bisect_left(lines, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)
+        outside += lines[at:start]
+        inside += lines[start:end]
+        at = end
+    outside += lines[at:]
+    return inside, outside
 
 
 def _view_lines(article, iris: Iris, local: list[str], shared: list[str], story_sentences: Iterable[int],

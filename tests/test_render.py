@@ -16,6 +16,8 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.build import build
 from kg.export import ExportError, write_all
@@ -341,3 +343,12 @@ def test_the_view_writer_reads_the_articles_view_lines_where_the_render_files_ho
     pieces = iter(lambda: reader.read(997), b"")  # reads that end inside a section and across two
     assert b"".join(pieces) == b"".join(d.section("view") for d in digests)
     assert reader.read(10) == b""
+
+
+@given(st.lists(st.text(alphabet="<ab/0.c~\u00e9", max_size=8)))
+def test_split_by_prefix_is_filtering_by_startswith(words):
+    from kg.render import split_by_prefix
+    prefixes = ["<a/", "<b/", "<c/"]
+    lines = sorted(set(words) | {"<a/", "<a0", "<b/x", "<a/b/", "<a/~", "<a/\u00e9", "<a/\U0010ffff", "<c0"})
+    inside = [line for line in lines if line.startswith(tuple(prefixes))]
+    assert split_by_prefix(lines, prefixes) == (inside, [line for line in lines if line not in inside])
