@@ -19,7 +19,8 @@ end. A build that finds an article's render does not read its facts entry, yet r
 digest says where it is), so a facts entry lives as long as its render.
 
 A build killed at any moment leaves each index as it was at the build's last checkpoint (kg.build), which
-names whole entries only; what it appended since is named nowhere, and is removed an hour later. An entry that cannot be read back (truncated, from another Python) is a miss.
+names whole entries only; what it appended since is named nowhere, and is removed an hour later. An entry
+that cannot be read back (truncated, from another Python) is a miss.
 """
 from __future__ import annotations
 

@@ -83,20 +83,19 @@ class ArticleContext:
         return True
 
     def sentence_iri(self, mention: Mention) -> NamedNode:
-        index = self.article.sentence_at(mention.start)
-        node = self._cited.get(index)
-        if node is None:  # made once: a sentence is cited by several mentions
-            node = self._cited[index] = self.iris.sentence(self.article.id, index)
-            self._cited_text[index] = str(node)
-        return node
+        return self._cited[self._cite(mention)]
 
     def _sentence_text(self, mention: Mention) -> str:
+        return self._cited_text[self._cite(mention)]
+
+    def _cite(self, mention: Mention) -> int:
+        """The index of the mention's sentence, its node made the first time (a sentence is cited by several
+        mentions)."""
         index = self.article.sentence_at(mention.start)
-        found = self._cited_text.get(index)
-        if found is None:
-            self.sentence_iri(mention)
-            found = self._cited_text[index]
-        return found
+        if index not in self._cited:
+            node = self._cited[index] = self.iris.sentence(self.article.id, index)
+            self._cited_text[index] = str(node)
+        return index
 
     def provenance(self, node: NamedNode, mention: Mention) -> Iterator[TextTriple]:
         """Every extracted node: derived from its article, evidenced by a sentence, found by a rule."""
