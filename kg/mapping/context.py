@@ -62,6 +62,10 @@ class Resolver:
         """What the whole build knows about the mention's node (its incident, merged period ...)."""
         return {}
 
+    def answer(self, article_id: str, mention: Mention) -> tuple[NamedNode | None, dict]:
+        """``node_for`` and ``attrs_for`` in one call (a resolver may answer both in one look-up)."""
+        return self.node_for(article_id, mention), self.attrs_for(article_id, mention)
+
 
 class ArticleContext:
     def __init__(self, article: Article, iris: Iris, resolver: Resolver | None = None):
@@ -69,9 +73,8 @@ class ArticleContext:
         self.iris = iris
         self.resolver = resolver or Resolver()
         self.article_iri = iris.article(article.id)
-        self._article_text = str(self.article_iri)
-        self._cited: dict[int, NamedNode] = {}  # the sentences cited so far, with their nodes
-        self._cited_text: dict[int, str] = {}  # the same, as N-Triples terms
+        self.article_text = str(self.article_iri)  # as its N-Triples term
+        self._cited: dict[int, str] = {}  # the sentences cited so far: index -> its node as N-Triples
         self._made: set = set()
 
     def first_time(self, key) -> bool:
@@ -82,38 +85,31 @@ class ArticleContext:
         self._made.add(key)
         return True
 
-    def sentence_iri(self, mention: Mention) -> NamedNode:
-        return self._cited[self._cite(mention)]
-
-    def _sentence_text(self, mention: Mention) -> str:
-        return self._cited_text[self._cite(mention)]
-
-    def _cite(self, mention: Mention) -> int:
-        """The index of the mention's sentence, its node made the first time (a sentence is cited by several
-        mentions)."""
+    def sentence_text(self, mention: Mention) -> str:
+        """The node of the mention's sentence as its N-Triples term; the sentence is cited (as evidence)
+        from now on (``sentence_triples``)."""
         index = self.article.sentence_at(mention.start)
-        if index not in self._cited:
-            node = self._cited[index] = self.iris.sentence(self.article.id, index)
-            self._cited_text[index] = str(node)
-        return index
+        n = self._cited.get(index)
+        if n is None:
+            n = self._cited[index] = str(self.iris.sentence(self.article.id, index))
+        return n
 
-    def provenance(self, node: NamedNode, mention: Mention) -> Iterator[TextTriple]:
-        """Every extracted node: derived from its article, evidenced by a sentence, found by a rule."""
-        n = str(node)
-        return iter(((n, _DERIVED, self._article_text), (n, _EVIDENCE, self._sentence_text(mention))))
+    def provenance(self, n: str, mention: Mention) -> Iterator[TextTriple]:
+        """Every extracted node (``n``, its N-Triples term): derived from its article, evidenced by a sentence."""
+        return iter(((n, _DERIVED, self.article_text), (n, _EVIDENCE, self.sentence_text(mention))))
 
-    def mention_node(self, mention: Mention, rdf_type: NamedNode) -> tuple[NamedNode, list[TextTriple]]:
-        """A node that exists once per mention (a figure, a date expression), with its span and rule."""
-        node = self.iris.mention(self.article.id, mention.kind, mention.start, mention.end)
-        n = str(node)
-        return node, [
+    def mention_node(self, mention: Mention, rdf_type: NamedNode) -> tuple[str, list[TextTriple]]:
+        """A node that exists once per mention (a figure, a date expression), as its N-Triples term, with
+        its span and rule."""
+        n = str(self.iris.mention(self.article.id, mention.kind, mention.start, mention.end))
+        return n, [
             (n, _TYPE, term_text(rdf_type)),
             (n, _SURFACE, str(Literal(mention.surface))),
             (n, _START, integer_text(mention.start)),
             (n, _END, integer_text(mention.end)),
             (n, _RULE, plain_text(mention.rule)),
-            (n, _DERIVED, self._article_text),
-            (n, _EVIDENCE, self._sentence_text(mention)),
+            (n, _DERIVED, self.article_text),
+            (n, _EVIDENCE, self.sentence_text(mention)),
         ]
 
     @property
@@ -123,10 +119,10 @@ class ArticleContext:
 
     def sentence_triples(self, only=None) -> Iterator[TextTriple]:
         """The sentences cited as evidence (those in ``only``, if given): their text and offsets in the body."""
-        article = self._article_text
+        article = self.article_text
         for index in sorted(self._cited if only is None else self._cited.keys() & only):
             span = self.article.sentences[index]
-            n = self._cited_text[index]
+            n = self._cited[index]
             yield n, _TYPE, _SENTENCE
             yield n, _TEXT, str(Literal(span.text))
             yield n, _START, integer_text(span.start)
@@ -134,9 +130,9 @@ class ArticleContext:
             yield n, _PART_OF, article
 
 
-# The mappers' most frequent triples (a mention node's, provenance, the cited sentences': nine in ten of an
-# article's) are made as their N-Triples terms rather than as pyoxigraph terms: they are only ever written
-# out (kg.render.distinct_sorted), and making and formatting the terms took a third of the mapping's time.
+# The mappers' triples (but the article node's, the organizations' and the persons') are made as their
+# N-Triples terms rather than as pyoxigraph terms: they are only ever written out (kg.render.distinct_sorted),
+# and making and formatting the terms took a third of the mapping's time.
 TextTriple = tuple[str, str, str]
 _TYPE, _SURFACE, _START, _END, _RULE, _DERIVED, _EVIDENCE, _TEXT, _PART_OF = (str(p) for p in (
     RDF.type, TIKG.surfaceText, TIKG.startOffset, TIKG.endOffset, TIKG.extractionRule, PROV.wasDerivedFrom,
@@ -157,7 +153,25 @@ def plain_text(value: str) -> str:
 
 @lru_cache(maxsize=256)
 def term_text(term: NamedNode) -> str:
+    """A vocabulary term's N-Triples text."""
     return str(term)
+
+
+def literal_text(value: str, language: str | None = None) -> str:
+    """A string literal's N-Triples term, for values that seldom repeat (see ``plain_text``)."""
+    return str(text(value, language))
+
+
+@lru_cache(maxsize=4096)
+def typed_text(value: str, datatype: NamedNode) -> str:
+    """A typed literal's N-Triples term (dates and durations repeat across mentions)."""
+    return str(Literal(value, datatype=datatype))
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: 0.1 and Decimal(0.1) are equal keys, not equal numbers
+def number_text(value) -> str:
+    """``number(value)`` as its N-Triples term."""
+    return str(number(value))
 
 
 def as_terms(triple) -> Triple:

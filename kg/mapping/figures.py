@@ -14,56 +14,56 @@ figure follows (서버, 피해자), so a reader can check what it counts.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
-
-from kg.mapping.context import ArticleContext, number, text, typed, Triple
+from kg.mapping.context import ArticleContext, TextTriple, number_text, plain_text, term_text, typed_text
 from kg.mention import Mention
 from kg.vocab import SCHEMA, TIKG, XSD
 
 DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+_DATE_VALUE, _GRANULARITY, _ANCHOR, _MODIFIER, _DURATION, _QUALIFIER, _MEASURED, _VALUE, _CURRENCY, _UNIT = (
+    term_text(p) for p in (TIKG.dateValue, TIKG.granularity, TIKG.anchorDate, TIKG.dateModifier, SCHEMA.duration,
+                           TIKG.qualifier, TIKG.measuredNoun, SCHEMA.value, SCHEMA.currency, SCHEMA.unitText))
 
 
-def map_date(ctx: ArticleContext, m: Mention) -> Iterator[Triple]:
-    node, triples = ctx.mention_node(m, TIKG.TemporalExpression)
-    yield from triples
+def map_date(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
+    n, triples = ctx.mention_node(m, TIKG.TemporalExpression)
     granularity = m.get("granularity")
     if m.value and granularity in DATE_TYPES:
-        yield Triple(node, TIKG.dateValue, typed(m.value, DATE_TYPES[granularity]))
-        yield Triple(node, TIKG.granularity, text(granularity))
+        triples.append((n, _DATE_VALUE, typed_text(m.value, DATE_TYPES[granularity])))
+        triples.append((n, _GRANULARITY, plain_text(granularity)))
         if m.get("anchor"):
-            yield Triple(node, TIKG.anchorDate, typed(m.get("anchor"), XSD.date))
+            triples.append((n, _ANCHOR, typed_text(m.get("anchor"), XSD.date)))
     if m.get("modifier"):
-        yield Triple(node, TIKG.dateModifier, text(m.get("modifier")))
+        triples.append((n, _MODIFIER, plain_text(m.get("modifier"))))
+    return triples
 
 
-def map_duration(ctx: ArticleContext, m: Mention) -> Iterator[Triple]:
-    node, triples = ctx.mention_node(m, TIKG.DurationExpression)
-    yield from triples
+def map_duration(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
+    n, triples = ctx.mention_node(m, TIKG.DurationExpression)
     if m.value:
-        yield Triple(node, SCHEMA.duration, typed(m.value, XSD.duration))
+        triples.append((n, _DURATION, typed_text(m.value, XSD.duration)))
     if m.get("qualifier"):
-        yield Triple(node, TIKG.qualifier, text(m.get("qualifier")))
+        triples.append((n, _QUALIFIER, plain_text(m.get("qualifier"))))
+    return triples
 
 
-def _figure_details(node, m: Mention) -> Iterator[Triple]:
+def _figure_details(n: str, m: Mention, triples: list[TextTriple]) -> list[TextTriple]:
     if m.get("qualifier"):
-        yield Triple(node, TIKG.qualifier, text(m.get("qualifier")))
+        triples.append((n, _QUALIFIER, plain_text(m.get("qualifier"))))
     if m.get("measured"):
-        yield Triple(node, TIKG.measuredNoun, text(m.get("measured")))
+        triples.append((n, _MEASURED, plain_text(m.get("measured"))))
+    return triples
 
 
-def map_money(ctx: ArticleContext, m: Mention) -> Iterator[Triple]:
-    node, triples = ctx.mention_node(m, SCHEMA.MonetaryAmount)
-    yield from triples
-    yield Triple(node, SCHEMA.value, number(m.value))
-    yield Triple(node, SCHEMA.currency, text(m.get("currency", "KRW")))
-    yield from _figure_details(node, m)
+def map_money(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
+    n, triples = ctx.mention_node(m, SCHEMA.MonetaryAmount)
+    triples.append((n, _VALUE, number_text(m.value)))
+    triples.append((n, _CURRENCY, plain_text(m.get("currency", "KRW"))))
+    return _figure_details(n, m, triples)
 
 
-def map_quantity(ctx: ArticleContext, m: Mention) -> Iterator[Triple]:
-    node, triples = ctx.mention_node(m, SCHEMA.QuantitativeValue)
-    yield from triples
-    yield Triple(node, SCHEMA.value, number(m.value))
-    yield Triple(node, SCHEMA.unitText, text(m.get("unit")))
-    yield from _figure_details(node, m)
+def map_quantity(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
+    n, triples = ctx.mention_node(m, SCHEMA.QuantitativeValue)
+    triples.append((n, _VALUE, number_text(m.value)))
+    triples.append((n, _UNIT, plain_text(m.get("unit"))))
+    return _figure_details(n, m, triples)
