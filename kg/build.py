@@ -86,15 +86,16 @@ def default_jobs() -> int:
 def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
           progress: Progress | None = None, jobs: int = 1, cache: FactsCache | None = None,
           hashes: dict[str, str] | None = None,
-          on_collected: Callable[[list[ArticleDigest], Iris], object] | None = None) -> BuildResult:
+          on_collected: Callable[[list[ArticleDigest], Iris, list[Skip]], object] | None = None) -> BuildResult:
     """Read, extract, render and assemble every article under ``paths``.
 
     ``jobs`` worker processes read, extract and render (1: in this process);
     ``cache`` re-uses what earlier builds extracted and rendered from files with the same content;
     ``hashes`` (:func:`kg.stamp.input_hashes`, when the caller has read every file already) lets a file
     be looked up in it without being read again.
-    ``on_collected`` is called with the digests once every article is collected, before the story is
-    assembled (the CLI starts the process writing the view formats then: :func:`kg.export.start_views`).
+    ``on_collected`` is called with the digests and the files skipped so far once every article is collected,
+    before the story is assembled (the CLI starts the process writing the view formats then, unless
+    ``--strict`` will stop the build: :func:`kg.export.start_views`).
     Without a cache, renders go to a temporary folder that lives as long as the graph.
     """
     iris = Iris(base_iri)  # a bad base IRI is the user's error, not an article's
@@ -106,7 +107,7 @@ def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
         store = RenderStore(keep.name, iris.base)
     digests, skipped, stats = collect(paths, store, progress=progress, jobs=jobs, cache=cache, hashes=hashes)
     if on_collected is not None:
-        on_collected(digests, iris)
+        on_collected(digests, iris, skipped)
     kg = assemble_or_skip(digests, iris, skipped, jobs=jobs,
                           story_cache=store.folder / STORIES if cache is not None else None)
     kg._keep = keep

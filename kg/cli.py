@@ -101,7 +101,9 @@ def _build(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     early: list = []  # the process writing the view formats, started once the articles are collected
 
-    def start_view_process(digests, iris) -> None:
+    def start_view_process(digests, iris, skipped) -> None:
+        if args.strict and skipped:  # the build stops before its exports (_report_skips)
+            return
         early.append(start_views(digests, iris.base, out, todo, jobs))
 
     try:

@@ -228,6 +228,24 @@ def test_the_view_writer_told_nothing_more_writes_nothing(seed_build, tmp_path):
 
 
 def test_a_build_stopped_before_its_exports_stops_the_view_process(tmp_path, monkeypatch):
+    import kg.build
+    import kg.export
+    from kg.cli import main
+    started = []
+    real = kg.export.start_views
+    monkeypatch.setattr(kg.export, "start_views", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C while the story is assembled
+
+    monkeypatch.setattr(kg.build, "assemble_or_skip", interrupted)
+    assert main(["build", str(SEEDS), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", "-q"]) != 0
+    assert len(started) == 1 and started[0].child.returncode == -signal.SIGKILL and not started[0]._files
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_strict_build_with_a_skipped_file_starts_no_view_process(tmp_path, monkeypatch):
+    """``--strict`` with a file skipped writes nothing: the view formats' process is not even started."""
     import kg.export
     from kg.cli import main
     corpus = tmp_path / "in"
@@ -239,9 +257,11 @@ def test_a_build_stopped_before_its_exports_stops_the_view_process(tmp_path, mon
     real = kg.export.start_views
     monkeypatch.setattr(kg.export, "start_views", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", "--strict",
-                 "-q"]) != 0
-    assert len(started) == 1 and started[0].child.returncode == -signal.SIGKILL and not started[0]._files
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+                 "-q"]) == 1
+    assert started == []
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out2"), "--no-cache", "--jobs", "2", "-q"]) == 3
+    assert len(started) == 1 and started[0].child.returncode == 0  # without --strict: started, and it wrote
+    assert (tmp_path / "out2" / "graph.graphml").exists()
 
 
 def test_a_view_process_that_cannot_start_leaves_nothing_and_the_export_says_why(seed_build, tmp_path, monkeypatch):
