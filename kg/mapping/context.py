@@ -44,10 +44,6 @@ def number(value) -> Literal:
     return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
 
 
-def typed(value: str, datatype: NamedNode) -> Literal:
-    return Literal(value, datatype=datatype)
-
-
 class Resolver:
     """Answers what only the whole build knows: which cross-article node a mention belongs to.
 
@@ -130,9 +126,9 @@ class ArticleContext:
             yield n, _PART_OF, article
 
 
-# The mappers' triples (but the article node's, the organizations' and the persons') are made as their
-# N-Triples terms rather than as pyoxigraph terms: they are only ever written out (kg.render.distinct_sorted),
-# and making and formatting the terms took a third of the mapping's time.
+# Every mapper makes its triples as their N-Triples terms rather than as pyoxigraph terms: they are only ever
+# written out (kg.render.distinct_sorted), and making and formatting the terms took a third of the mapping's
+# time. The predicates every mapper writes are here; each mapper module names the rest it writes.
 TextTriple = tuple[str, str, str]
 _TYPE, _SURFACE, _START, _END, _RULE, _DERIVED, _EVIDENCE, _TEXT, _PART_OF = (str(p) for p in (
     RDF.type, TIKG.surfaceText, TIKG.startOffset, TIKG.endOffset, TIKG.extractionRule, PROV.wasDerivedFrom,

@@ -10,13 +10,13 @@ from pyoxigraph import NamedNode
 from kg.extract.organizations import DISCOVERED_PREFIX, lexicon
 from kg.extract.persons import parse_author
 from kg.ingest import ArticleError, parse_korea_time
-from kg.mapping.context import ArticleContext, TextTriple, literal_text, plain_text, term_text, typed_text
+from kg.mapping.context import (_DERIVED, _EVIDENCE, _TYPE, ArticleContext, TextTriple, literal_text, plain_text,
+                                term_text, typed_text)
 from kg.mention import Mention
-from kg.vocab import PROV, RDF, RDFS, SCHEMA, TIKG, XSD
+from kg.vocab import RDFS, SCHEMA, TIKG, XSD
 
-_TYPE, _NAME, _ALTERNATE_NAME, _LABEL, _SAME_AS, _DERIVED, _EVIDENCE, _JOB_TITLE, _WORKS_FOR = (term_text(p) for p in (
-    RDF.type, SCHEMA.name, SCHEMA.alternateName, RDFS.label, SCHEMA.sameAs, PROV.wasDerivedFrom, TIKG.evidence,
-    SCHEMA.jobTitle, SCHEMA.worksFor))
+_NAME, _ALTERNATE_NAME, _LABEL, _SAME_AS, _JOB_TITLE, _WORKS_FOR = (term_text(p) for p in (
+    SCHEMA.name, SCHEMA.alternateName, RDFS.label, SCHEMA.sameAs, SCHEMA.jobTitle, SCHEMA.worksFor))
 _PERSON = term_text(SCHEMA.Person)
 
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"

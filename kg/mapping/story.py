@@ -12,15 +12,16 @@ from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
-from kg.mapping.context import ArticleContext, TextTriple, literal_text, number_text, plain_text, term_text, typed_text
+from kg.mapping.context import (_TYPE, ArticleContext, TextTriple, literal_text, number_text, plain_text, term_text,
+                                typed_text)
 from kg.mention import Mention
-from kg.vocab import RDF, SCHEMA, SEM, SKOS, TIKG, XSD
+from kg.vocab import SCHEMA, SEM, SKOS, TIKG, XSD
 
-_TYPE, _IN_SCHEME, _AFFECTS, _INCIDENT_TYPE, _SUSPECTED_TYPE, _REMEDY_TYPE, _OFFERED_BY, _START_DATE, _END_DATE, \
+_IN_SCHEME, _AFFECTS, _INCIDENT_TYPE, _SUSPECTED_TYPE, _REMEDY_TYPE, _OFFERED_BY, _START_DATE, _END_DATE, \
     _DURATION, _ELIGIBILITY, _AMOUNT, _STATUS, _RESPONDS_TO, _SANCTION_TYPE, _IMPOSED_ON, _IMPOSED_BY, \
     _DECIDED_ON, _EVENT_TYPE, _TIME_STAMP, _ACTOR, _CONCERNS, _MEASURE, _VALUE, _UNIT, _FIGURE_OF, _IS_LATEST = (
         term_text(p) for p in (
-            RDF.type, SKOS.inScheme, TIKG.affects, TIKG.incidentType, TIKG.suspectedType, TIKG.remedyType,
+            SKOS.inScheme, TIKG.affects, TIKG.incidentType, TIKG.suspectedType, TIKG.remedyType,
             TIKG.offeredBy, SCHEMA.startDate, SCHEMA.endDate, SCHEMA.duration, TIKG.eligibility, SCHEMA.amount,
             TIKG.status, TIKG.respondsTo, TIKG.sanctionType, TIKG.imposedOn, TIKG.imposedBy, TIKG.decidedOn,
             TIKG.eventType, SEM.hasTimeStamp, SEM.hasActor, TIKG.concernsIncident, TIKG.measure, SCHEMA.value,
@@ -90,13 +91,7 @@ def map_remedy(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
         triples.append((n, _DURATION, typed_text(period["duration"], XSD.duration)))
     if m.get("eligibility"):
         triples.append((n, _ELIGIBILITY, literal_text(m.get("eligibility"))))
-    if (money := _money(ctx, m.get("amount_span"))) is not None:
-        triples.append((n, _AMOUNT, money))
-    triples.append((n, _STATUS, plain_text(attrs.get("status") or m.get("status") or "decided")))
-    if attrs.get("incident") is not None:
-        triples.append((n, _RESPONDS_TO, str(attrs["incident"])))
-    triples.extend(ctx.provenance(n, m))
-    return triples
+    return _response(ctx, m, n, attrs, triples)
 
 
 def map_sanction(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
@@ -106,10 +101,16 @@ def map_sanction(ctx: ArticleContext, m: Mention) -> list[TextTriple]:
     by = attrs.get("by", m.get("by"))
     if by:
         triples.append((n, _IMPOSED_BY, str(ctx.iris.organization(by))))
-    if (money := _money(ctx, m.get("amount_span"))) is not None:
-        triples.append((n, _AMOUNT, money))
     if m.get("date"):
         triples.append((n, _DECIDED_ON, date_literal(m.get("date"))))
+    return _response(ctx, m, n, attrs, triples)
+
+
+def _response(ctx: ArticleContext, m: Mention, n: str, attrs: dict, triples: list[TextTriple]) -> list[TextTriple]:
+    """``triples`` with what a remedy and a sanction both state: the amount, the status, the incident
+    responded to, and provenance."""
+    if (money := _money(ctx, m.get("amount_span"))) is not None:
+        triples.append((n, _AMOUNT, money))
     triples.append((n, _STATUS, plain_text(attrs.get("status") or m.get("status") or "decided")))
     if attrs.get("incident") is not None:
         triples.append((n, _RESPONDS_TO, str(attrs["incident"])))
