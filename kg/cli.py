@@ -116,19 +116,22 @@ def _build(args: argparse.Namespace) -> int:
         failed = _report_skips(args, result.skipped, bool(result.kg.digests))
         if failed is not None:
             return failed
-        # what the stamp records, made before the exports: this process waits for the one writing the
-        # view formats at their end (at 10,000 articles 0.5 s that are now not the build's last)
-        if hashes is None:
-            inputs = inputs_fingerprint(hashes_as_read(args.paths, result.kg.digests), args.base_iri)
-        elif read_as_hashed(hashes, result.kg.digests):
-            inputs = inputs_fingerprint(hashes, args.base_iri)
-        else:
-            inputs = ""  # an article changed during the build: nothing it wrote is known to be up to date
-        stamp.inputs, stamp.articles = inputs, len(result.kg.digests)
-        stamp.nodes, stamp.triples = result.kg.node_count, result.kg.triple_count
-        stamp.skipped = [[s.path, s.problem] for s in result.skipped]
+        def prepare_stamp() -> None:
+            """What the stamp records, made while the process writing the view formats finishes (at 10,000
+            articles 0.5 s that were the build's last)."""
+            if hashes is None:
+                inputs = inputs_fingerprint(hashes_as_read(args.paths, result.kg.digests), args.base_iri)
+            elif read_as_hashed(hashes, result.kg.digests):
+                inputs = inputs_fingerprint(hashes, args.base_iri)
+            else:
+                inputs = ""  # an article changed during the build: nothing it wrote is known to be up to date
+            stamp.inputs, stamp.articles = inputs, len(result.kg.digests)
+            stamp.nodes, stamp.triples = result.kg.node_count, result.kg.triple_count
+            stamp.skipped = [[s.path, s.problem] for s in result.skipped]
+
         try:
-            written = dict(zip(todo, write_all(result.kg, out, todo, jobs=jobs, views=early.pop() if early else None)))
+            written = dict(zip(todo, write_all(result.kg, out, todo, jobs=jobs, views=early.pop() if early else None,
+                                               meanwhile=prepare_stamp)))
         except (ExportError, OSError) as err:  # each file is whole or as it was (kg.atomic)
             print(f"kg build: could not write the exports: {err}", file=sys.stderr)
             return EXIT_FAILURE
@@ -137,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
             if views is not None:
                 views.stop()
     for name, path in written.items():
-        stamp.record(name, path, inputs)
+        stamp.record(name, path, stamp.inputs)
     try:
         write_stamp(out, stamp)
     except OSError as err:  # the exports are in place; the next build only cannot know it

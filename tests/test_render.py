@@ -152,6 +152,15 @@ def test_writing_in_two_processes_gives_the_same_files(seed_build, tmp_path):
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_callers_work_is_done_once_between_this_processs_formats_and_the_end(seed_build, tmp_path, jobs):
+    """write_all's ``meanwhile`` (the CLI makes its stamp then): after the RDF formats are in place, once."""
+    seen = []
+    write_all(seed_build.kg, tmp_path, ["ttl", "graphml"], jobs=jobs,
+              meanwhile=lambda: seen.append((tmp_path / "graph.ttl").is_file()))
+    assert seen == [True]
+
+
 # sorted N-Triples where the lines' order is not the IRIs' order (<.../a2> sorts before <.../a>)
 SHARED = b"".join(sorted({
     f"<http://x/{s}> <http://x/p{i}> \"{v}\"@ko .\n".encode() for s in ("a", "a2", "a-b", "b", "a/c")

@@ -57,13 +57,15 @@ class ExportError(RuntimeError):
 
 
 def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1,
-              views: "ViewProcess | None" = None) -> list[Path]:
+              views: "ViewProcess | None" = None, meanwhile: Callable[[], object] | None = None) -> list[Path]:
     """Write the formats ``names``; with ``jobs`` > 1, the view formats in a second process while this one
     streams the RDF formats (then writes the timeline's, from the view that process hands over). Returns the
     files, in ``names`` order.
 
     ``views``: that second process, started before the graph was assembled (:func:`start_views`), if it
     was; one started for other articles, formats or folder is stopped and another started.
+    ``meanwhile``: work of the caller's to do once this process has written its formats, while the second
+    one may still write (the CLI's stamp): called once, whether or not there is a second process.
 
     The second process is a fresh interpreter (:mod:`kg.export.view_writer`) that reads only the view
     graph's N-Triples: the articles' from their render entries, the shared nodes' from a temporary file. A forked child would share this process's memory (the
@@ -77,7 +79,10 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
     if views is None:
         views = start_views(kg.digests, kg.iris.base, out_dir, names, jobs)
     if views is None:
-        return [FORMATS[n](kg, out_dir) for n in names]
+        written_here = [FORMATS[n](kg, out_dir) for n in names]
+        if meanwhile is not None:
+            meanwhile()
+        return written_here
     try:
         views.send_shared(kg)
         written = {n: FORMATS[n](kg, out_dir) for n in names if n not in VIEW_FORMATS}
@@ -86,6 +91,8 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
             holder = ViewGraph(None, kg.iris)
             remember_view(holder, timeline, handed)
             written.update({n: FORMATS[n](holder, out_dir) for n in views.timeline_names})
+        if meanwhile is not None:
+            meanwhile()
         views.wait()
         if views.timeline_names and handed is None:  # it ended well, yet without the timeline
             raise ExportError("the view writer ended without handing the timeline view over")
