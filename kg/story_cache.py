@@ -28,7 +28,10 @@ from pathlib import Path
 
 from kg.atomic import write_file
 
-INDEX = "index.pickle"  # {"pack": file name, "spans": {story key: (offset, size)}}
+# {"pack": file name, "spans": {story key: (offset, size)}, and what a build adding articles reads
+#  (kg.delta): "articles": {article id: story key}, "shared" and "support": (offset, size), "story_end": where
+#  the story lines end, "basis": what made them}
+INDEX = "index.pickle"
 PACK_SUFFIX = ".pack"
 _WRITING = ".part"  # a pack being written
 _UNFINISHED_SECONDS = 3600  # a pack being written older than this is a killed build's
@@ -40,6 +43,10 @@ class StoryPack:
 
     def __init__(self, folder: Path | None):
         self.spans: dict[str, tuple[int, int]] = {}
+        self.articles: dict[str, str] = {}  # the last build's article ids and their story keys (kg.delta)
+        self.basis = ""
+        self.shared = self.support = (0, 0)
+        self.story_end = 0
         self._fd = -1
         if folder is None:
             return
@@ -50,6 +57,24 @@ class StoryPack:
             self.spans = dict(index["spans"])
         except Exception:  # none yet, or a pack gone, or an index from another version: every article a miss
             self.spans = {}
+            return
+        try:  # an index of earlier versions has none of this: no build adds to its pack
+            self.shared, self.support, self.story_end = index["shared"], index["support"], index["story_end"]
+            self.articles, self.basis = dict(index["articles"]), str(index["basis"])
+        except Exception:
+            self.articles = {}
+
+    @property
+    def fd(self) -> int:
+        return self._fd
+
+    def read(self, span: tuple[int, int]) -> bytes:
+        """The bytes at ``span`` (offset, size); raises OSError if the pack holds fewer."""
+        offset, size = span
+        data = os.pread(self._fd, size, offset) if size else b""
+        if len(data) != size:
+            raise OSError("the story pack is shorter than its index says")
+        return data
 
     def get(self, key: str) -> bytes | None:
         """The story lines kept under ``key``, or None. Read with pread: forked workers share the file."""
@@ -79,13 +104,15 @@ def new_spool(folder: Path | None):
     return os.fdopen(fd, "w+b"), Path(name)
 
 
-def keep_spool(folder: Path, spool_path: Path, spans: dict[str, tuple[int, int]]) -> None:
-    """Make the whole spool ``spool_path`` the folder's pack (``spans``: where each story key's lines are),
-    and remove what no build needs any more. A failure only costs mapping the articles again next time."""
+def keep_spool(folder: Path, spool_path: Path, spans: dict[str, tuple[int, int]], **more) -> None:
+    """Make the whole spool ``spool_path`` the folder's pack (``spans``: where each story key's lines are;
+    ``more``: what else the index holds, see ``INDEX``), and remove what no build needs any more. A failure
+    only costs mapping the articles again next time."""
     pack = spool_path.with_name(spool_path.name[:-len(_WRITING)])
     try:
         os.replace(spool_path, pack)
-        write_file(folder / INDEX, pickle.dumps({"pack": pack.name, "spans": spans}, protocol=pickle.HIGHEST_PROTOCOL))
+        write_file(folder / INDEX, pickle.dumps({"pack": pack.name, "spans": spans, **more},
+                                                protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return
     remove_other_packs(folder, pack)
