@@ -59,7 +59,6 @@ class IncidentUnit:
     family: str
     time: date
     mentions: list[Mention] = field(default_factory=list)
-    attrs: list[dict[str, Any]] = field(default_factory=list)  # each mention's attrs as a dict
 
 
 @dataclass
@@ -92,7 +91,6 @@ class StoryResolver(Resolver):
         self.published: dict[str, datetime] = {aid: published for aid, published, _ in told}
         told_of = by_kind({aid: mentions for aid, _, mentions in told})
         self._incident_of: dict[tuple[str, str | None], NamedNode | None] = {}  # incident_for's answers
-        self._things: dict[tuple, NamedNode] = {}  # _thing's
         self._incidents(told_of["incident"])
         self._remedies(told_of["remedy"])
         self._sanctions(told_of["sanction"])
@@ -119,21 +117,13 @@ class StoryResolver(Resolver):
     def _answer(self, aid: str, m: Mention, node: NamedNode, attrs: dict[str, Any]) -> None:
         """Record what the mention is; the mentions of one node share one ``attrs`` dict (read only, like
         every answer: the mappers and story keys only read them)."""
-        self.answers[aid][(m.kind, m.start, m.end)] = (node, attrs)  # m.key, without a property call
-
-    def _thing(self, kind: str, *key_parts) -> NamedNode:
-        """``Iris.thing``, made once per key: events and figures are told by many articles alike."""
-        key = (kind, *key_parts)
-        node = self._things.get(key)
-        if node is None:
-            node = self._things[key] = self.iris.thing(kind, *key_parts)
-        return node
+        self.answers[aid][m.key] = (node, attrs)
 
     # ------------------------------------------------------------ incidents
-    def _incidents(self, told: list[Told]) -> None:
-        groups: dict[tuple[str, str, str], list[tuple[Mention, dict]]] = defaultdict(list)
-        for aid, m, a in told:
-            groups[(aid, m.value, a.get("family", "breach"))].append((m, a))
+    def _incidents(self, told: list[tuple[str, Mention]]) -> None:
+        groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+        for aid, m in told:
+            groups[(aid, m.value, m.get("family", "breach"))].append(m)
         units: list[IncidentUnit] = []
         self.article_units: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
         for (aid, org, family), ms in sorted(groups.items()):
@@ -159,41 +149,34 @@ class StoryResolver(Resolver):
         for c in self.clusters:
             self.clusters_of_org[c.org].append(c)
             c.iri = self.iris.thing("incident", c.org, c.family, c.start.isoformat()[:7])
-            stated = sorted({u.attrs[i].get("type") for u in c.units for i in range(len(u.mentions))
-                             if not u.attrs[i].get("suspected")})
+            stated = sorted({m.get("type") for u in c.units for m in u.mentions if not m.get("suspected")})
             attrs = {"stated": tuple(stated)}
             for u in c.units:
                 self.cluster_of[id(u)] = c
                 for m in u.mentions:
                     self._answer(u.article, m, c.iri, attrs)
 
-    def _split(self, aid: str, org: str, family: str, pub: date, ms: list[tuple[Mention, dict]]) -> list[IncidentUnit]:
-        """One article's mentions of one organization and family (with their attrs): apart when their dates
-        lie apart.
+    def _split(self, aid: str, org: str, family: str, pub: date, ms: list[Mention]) -> list[IncidentUnit]:
+        """One article's mentions of one organization and family: apart when their dates lie apart.
 
         The dated ones are taken in time order, so a unit's first date is its earliest and a mention
         joins the last unit when it lies within the window of that unit's time."""
-        days = [(as_day(a.get("when")), m, a) for m, a in ms]
+        days = [(as_day(m.get("when")), m) for m in ms]
         subs: list[IncidentUnit] = []
-        for day, m, a in sorted(((d, m, a) for d, m, a in days if d), key=lambda x: (x[0], x[1].start)):
+        for day, m in sorted(((d, m) for d, m in days if d), key=lambda x: (x[0], x[1].start)):
             if subs and (day - subs[-1].time).days <= self.window:
                 subs[-1].mentions.append(m)
-                subs[-1].attrs.append(a)
             else:
-                subs.append(IncidentUnit(aid, org, family, day, [m], [a]))
-        undated = [(m, a) for d, m, a in days if not d]
+                subs.append(IncidentUnit(aid, org, family, day, [m]))
+        undated = [m for d, m in days if not d]
         if undated:
             near = min(subs, key=lambda u: abs((pub - u.time).days), default=None)
             if near is not None and abs((pub - near.time).days) <= self.window:
-                near.mentions.extend(m for m, _ in undated)
-                near.attrs.extend(a for _, a in undated)
+                near.mentions.extend(undated)
             else:
-                subs.append(IncidentUnit(aid, org, family, pub, [m for m, _ in undated], [a for _, a in undated]))
+                subs.append(IncidentUnit(aid, org, family, pub, undated))
         for u in subs:
-            if len(u.mentions) > 1:
-                order = sorted(range(len(u.mentions)), key=lambda i: u.mentions[i].start)
-                u.mentions = [u.mentions[i] for i in order]
-                u.attrs = [u.attrs[i] for i in order]
+            u.mentions.sort(key=lambda m: m.start)
         return subs
 
     def incident_for(self, aid: str, org: str | None) -> NamedNode | None:
@@ -220,12 +203,12 @@ class StoryResolver(Resolver):
         return max(near, key=lambda c: (c.end, c.iri.value)).iri if near else None
 
     # ------------------------------------------------------------ remedies
-    def _remedies(self, told: list[Told]) -> None:
+    def _remedies(self, told: list[tuple[str, Mention]]) -> None:
         groups: dict[tuple, list[tuple[str, Mention, dict]]] = defaultdict(list)
-        for aid, m, a in told:
-            org = a.get("org")
+        for aid, m in told:
+            org = m.get("org")
             inc = self.incident_for(aid, org)
-            groups[(org, m.value, inc.value if inc else "")].append((aid, m, period_of(a)))
+            groups[(org, m.value, inc.value if inc else "")].append((aid, m, period_of(m)))
         for (org, rtype, inc), items in sorted(groups.items()):
             items.sort(key=lambda x: (-len(x[2]), x[0], x[1].start))
             clusters = merge_periods(items)
@@ -238,21 +221,20 @@ class StoryResolver(Resolver):
                     self._answer(aid, m, iri, attrs)
 
     # ------------------------------------------------------------ sanctions
-    def _sanctions(self, told: list[Told]) -> None:
-        groups: dict[tuple, list[Told]] = defaultdict(list)
-        for aid, m, a in told:
-            on = a.get("on")
-            inc = self.incident_for(aid, on)
-            groups[(on, m.value, inc.value if inc else "")].append((aid, m, a))
+    def _sanctions(self, told: list[tuple[str, Mention]]) -> None:
+        groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("on"))
+            groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
         for (on, stype, inc), items in sorted(groups.items()):
-            regulators = sorted({by for _, _, a in items if (by := a.get("by"))})
+            regulators = sorted({m.get("by") for _, m in items if m.get("by")})
             only = regulators[0] if len(regulators) == 1 else ""
             decided_by: dict[str, bool] = defaultdict(bool)  # regulator -> any of its members decided
-            for _, _, a in items:
-                decided_by[a.get("by") or only] |= a.get("status") != "planned"
+            for _, m in items:
+                decided_by[m.get("by") or only] |= m.get("status") != "planned"
             answers: dict[str, tuple[NamedNode, dict[str, Any]]] = {}  # regulator -> its node and attrs
-            for aid, m, a in items:
-                by = a.get("by") or only
+            for aid, m in items:
+                by = m.get("by") or only
                 if by not in answers:
                     answers[by] = (self.iris.thing("sanction", on, stype, inc, by),
                                    {"by": by or None, "incident": NamedNode(inc) if inc else None,
@@ -260,33 +242,32 @@ class StoryResolver(Resolver):
                 self._answer(aid, m, *answers[by])
 
     # ------------------------------------------------------------ events
-    def _events(self, told: list[Told]) -> None:
-        for aid, m, a in told:
-            inc = self.incident_for(aid, a.get("org"))
-            self._answer(aid, m, self._thing("event", m.value, a.get("date"), a.get("actor") or "",
-                                             inc.value if inc else ""), {"incident": inc})
+    def _events(self, told: list[tuple[str, Mention]]) -> None:
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("org"))
+            self._answer(aid, m, self.iris.thing("event", m.value, m.get("date"), m.get("actor") or "",
+                                                 inc.value if inc else ""), {"incident": inc})
 
     # ------------------------------------------------------------ figures
-    def _figures(self, told: list[Told]) -> None:
-        reports: dict[tuple[str, str], list[tuple[datetime, Any, str, Mention, bool]]] = defaultdict(list)
-        for aid, m, a in told:
-            inc = self.incident_for(aid, a.get("org"))
+    def _figures(self, told: list[tuple[str, Mention]]) -> None:
+        reports: dict[tuple[str, str], list[tuple[datetime, Any, str, Mention]]] = defaultdict(list)
+        for aid, m in told:
+            inc = self.incident_for(aid, m.get("org"))
             if inc is not None:
-                reports[(inc.value, m.value)].append((self.published[aid], a.get("number"), aid, m,
-                                                      bool(a.get("superseded"))))
+                reports[(inc.value, m.value)].append((self.published[aid], m.get("number"), aid, m))
         for (inc, measure), items in sorted(reports.items()):
-            current = [x for x in items if not x[4]] or items
+            current = [x for x in items if not x[3].get("superseded")] or items
             last = max(x[0] for x in current)
             latest = max(x[1] for x in current if x[0] == last)
             incident = NamedNode(inc)
-            for when, number, aid, m, _ in items:
-                self._answer(aid, m, self._thing("figure", measure, number, inc),
+            for when, number, aid, m in items:
+                self._answer(aid, m, self.iris.thing("figure", measure, number, inc),
                              {"incident": incident, "latest": number == latest})
 
 
-def period_of(attrs: dict[str, Any]) -> dict[str, Any]:
-    """The period fields a remedy mention gives (of its attrs, as a dict)."""
-    return {f: value for f in PERIOD_FIELDS if (value := attrs.get(f))}
+def period_of(m: Mention) -> dict[str, Any]:
+    """The period fields a remedy mention gives."""
+    return {f: value for f in PERIOD_FIELDS if (value := m.get(f))}
 
 
 def merge_periods(items: list[tuple[str, Mention, dict]]) -> list[tuple[dict, list[tuple[str, Mention]]]]:
@@ -323,17 +304,12 @@ def merge_periods(items: list[tuple[str, Mention, dict]]) -> list[tuple[dict, li
     return clusters
 
 
-Told = tuple[str, Mention, dict]  # (article id, mention, the mention's attrs as a dict)
-
-
-def by_kind(by_article: dict[str, tuple[Mention, ...]]) -> dict[str, list[Told]]:
-    """(article id, mention, its attrs) of each kind, in article and text order: each stage reads one kind.
-    The attrs are made a dict once: the stages read a million of them at 10,000 articles, which
-    ``Mention.get`` finds by a walk (0.5 s)."""
-    told: dict[str, list[Told]] = defaultdict(list)
+def by_kind(by_article: dict[str, tuple[Mention, ...]]) -> dict[str, list[tuple[str, Mention]]]:
+    """(article id, mention) pairs of each kind, in article and text order: each stage reads one kind."""
+    told: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
     for aid, mentions in by_article.items():
         for m in mentions:
-            told[m.kind].append((aid, m, dict(m.attrs)))
+            told[m.kind].append((aid, m))
     return told
 
 
