@@ -252,8 +252,7 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
         pack.close()
     offsets, by_key, (shared, support), keys = made
     if story_cache is not None and spool_path is not None:
-        keep_spool(story_cache, spool_path, by_key, articles=keys, basis=basis, shared=shared, support=support,
-                   story_end=shared[0])
+        keep_spool(story_cache, spool_path, by_key, articles=keys, basis=basis, shared=shared, support=support)
     return offsets, shared, support
 
 
@@ -297,7 +296,7 @@ def lines_added(digests: list[ArticleDigest], keys: dict[str, str], iris: Iris, 
     build's story lines copied as they lie in its pack (at the same offsets), the new articles' after them,
     and the last build's shared lines with the new articles' merged in. Raises OSError if the pack cannot
     be read."""
-    at = pack.story_end
+    at = pack.shared[0]  # where the last build's story lines end
     copy_file_span(pack.fd, spool, 0, at)
     offsets: dict[str, tuple[int, int]] = {}
     by_key: dict[str, tuple[int, int]] = {}

@@ -29,8 +29,8 @@ from pathlib import Path
 from kg.atomic import write_file
 
 # {"pack": file name, "spans": {story key: (offset, size)}, and what a build adding articles reads
-#  (kg.delta): "articles": {article id: story key}, "shared" and "support": (offset, size), "story_end": where
-#  the story lines end, "basis": what made them}
+#  (kg.delta): "articles": {article id: story key}, "shared" and "support": (offset, size) (the story lines
+#  are all before the shared ones), "basis": what made them}
 INDEX = "index.pickle"
 PACK_SUFFIX = ".pack"
 _WRITING = ".part"  # a pack being written
@@ -46,7 +46,6 @@ class StoryPack:
         self.articles: dict[str, str] = {}  # the last build's article ids and their story keys (kg.delta)
         self.basis = ""
         self.shared = self.support = (0, 0)
-        self.story_end = 0
         self._fd = -1
         if folder is None:
             return
@@ -59,7 +58,7 @@ class StoryPack:
             self.spans = {}
             return
         try:  # an index of earlier versions has none of this: no build adds to its pack
-            self.shared, self.support, self.story_end = index["shared"], index["support"], index["story_end"]
+            self.shared, self.support = index["shared"], index["support"]
             self.articles, self.basis = dict(index["articles"]), str(index["basis"])
         except Exception:
             self.articles = {}
@@ -81,12 +80,10 @@ class StoryPack:
         span = self.spans.get(key)
         if span is None:
             return None
-        offset, size = span
         try:
-            data = os.pread(self._fd, size, offset)
+            return self.read(span)
         except OSError:
             return None
-        return data if len(data) == size else None
 
     def close(self) -> None:
         if self._fd >= 0:
