@@ -98,27 +98,35 @@ class Compactor:
             found = self._predicates[term] = (self.key(term[1:-1]), term[1:-1] in self.links)
         return found
 
-    def value(self, link: bool, o: str) -> object:
-        """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal);
-        ``link``: whether the predicate's values are links (:meth:`predicate`)."""
+    def value(self, link: bool, o: str) -> tuple[str, str]:
+        """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal), as JSON
+        text: (the text with sorted keys, the order of a key's values; the text as written, its keys as
+        JSON-LD examples write them). ``link``: whether the predicate's values are links (:meth:`predicate`)."""
         if o[0] == "<":
-            return self.iri(o[1:-1]) if link else {"@id": self.iri(o[1:-1])}
+            text = _string(self.iri(o[1:-1]))
+            if not link:
+                text = '{"@id": ' + text + "}"
+            return text, text
         if o[0] == "_":
-            return {"@id": o}
+            text = '{"@id": ' + _string(o) + "}"
+            return text, text
         close = o.rindex('"')  # the closing quote: a language tag or a datatype IRI holds none
-        text = o[1:close] if "\\" not in o else _unescaped(o[:close + 1])
+        text = _string(o[1:close] if "\\" not in o else _unescaped(o[:close + 1]))
         tail = o[close + 1:]
-        if not tail:
-            return text if not link else {"@value": text}
-        if tail[0] == "@":
-            return {"@value": text, "@language": tail[1:]}
-        datatype = tail[3:-1]  # ^^<...>
-        if datatype == _XSD_STRING:
-            return text if not link else {"@value": text}
-        compact = self._datatypes.get(datatype)
-        if compact is None:
-            compact = self._datatypes[datatype] = self.iri(datatype)
-        return {"@value": text, "@type": compact}
+        if tail and tail[0] == "@":
+            tag = _string(tail[1:])
+            return ('{"@language": ' + tag + ', "@value": ' + text + "}",
+                    '{"@value": ' + text + ', "@language": ' + tag + "}")
+        if tail and tail[3:-1] != _XSD_STRING:  # ^^<...>
+            datatype = tail[3:-1]
+            compact = self._datatypes.get(datatype)
+            if compact is None:
+                compact = self._datatypes[datatype] = _string(self.iri(datatype))
+            return ('{"@type": ' + compact + ', "@value": ' + text + "}",
+                    '{"@value": ' + text + ', "@type": ' + compact + "}")
+        if link:
+            text = '{"@value": ' + text + "}"
+        return text, text
 
 
 _REMEMBERED = 1 << 16  # compacted IRIs a Compactor remembers at most (see Compactor.iri)
@@ -137,16 +145,19 @@ def compactor(base_iri: str) -> Compactor:
     return Compactor(context(base_iri))
 
 
-def node_objects(lines: Iterable[str], c: Compactor) -> Iterator[dict]:
+def node_texts(lines: Iterable[str], c: Compactor) -> Iterator[str]:
     """One JSON-LD node object per subject of the N-Triples ``lines`` (with or without their ``\\n``), by
-    subject IRI; keys and values sorted.
+    subject IRI, as one line of JSON text; keys and values sorted (a key's values by their JSON text with
+    sorted keys).
 
     Works on the text (a subject and a predicate hold no space) rather than on parsed terms: the
     renderers have the text already, and reading terms back from Oxigraph costs three times as much.
-    A subject's lines come together, so its node is looked up once per run of lines."""
-    nodes: dict[str, dict] = {}
+    The JSON text is made here rather than by ``json`` from dicts: workers render every article's nodes,
+    and building the dicts and encoding them took twice as long. A subject's lines come together, so its
+    node is looked up once per run of lines."""
+    nodes: dict[str, tuple[str, dict[str, list[tuple[str, str]]]]] = {}
     rdf_type = "<" + RDF.type.value + ">"
-    last = node = None
+    last = values = None
     for line in lines:
         s, p, o = line.split(" ", 2)
         o = o[:o.rindex(" ")]  # without the final " ."
@@ -155,24 +166,33 @@ def node_objects(lines: Iterable[str], c: Compactor) -> Iterator[dict]:
             key = s[1:-1] if s[0] == "<" else s[2:]
             node = nodes.get(key)
             if node is None:
-                node = nodes[key] = {"@id": c.iri(key) if s[0] == "<" else s}
+                node = nodes[key] = (c.iri(key) if s[0] == "<" else s, {})
+            values = node[1]
         if p == rdf_type and o[0] == "<":
-            node.setdefault("@type", []).append(c.key(o[1:-1]))
+            text = _string(c.key(o[1:-1]))
+            values.setdefault("@type", []).append((text, text))
         else:
             name, link = c.predicate(p)
-            node.setdefault(name, []).append(c.value(link, o))
+            values.setdefault(name, []).append(c.value(link, o))
     for s in sorted(nodes):
-        node = nodes[s]
-        out = {"@id": node.pop("@id")}
-        for key in sorted(node):
-            values = node[key]
+        subject, values = nodes[s]
+        parts = ['{"@id": ', _string(subject)]
+        for key in sorted(values):
+            texts = values[key]
+            parts.append(", " + _key_text(key))
             # triples are distinct, so values are
-            out[key] = values[0] if len(values) == 1 else sorted(values, key=_canonical)
-        yield out
+            parts.append(texts[0][1] if len(texts) == 1 else "[" + ", ".join(t for _, t in sorted(texts)) + "]")
+        parts.append("}")
+        yield "".join(parts)
 
 
-# the order of a key's values: their JSON text, by an encoder made once (json.dumps makes one a call)
-_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+@lru_cache(maxsize=None)
+def _key_text(key: str) -> str:
+    return _string(key) + ": "
+
+
+# the JSON text of a string, as json's encoders write it with ensure_ascii=False (C-accelerated)
+_string = json.encoder.encode_basestring
 
 
 def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterator[bytes]:
@@ -195,11 +215,7 @@ def jsonld_nodes(nt: bytes, base_iri: str) -> str:
 def jsonld_lines(lines: Iterable[str], base_iri: str) -> str:
     """:func:`jsonld_nodes` of N-Triples lines in hand (workers render each article's own nodes this way,
     see kg.render: it saves decoding and splitting the text they were joined into)."""
-    c = compactor(base_iri)
-    return ",\n".join("  " + _one_line(node) for node in node_objects(lines, c))
-
-
-_one_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode  # C-accelerated
+    return ",\n".join("  " + node for node in node_texts(lines, compactor(base_iri)))
 
 
 def jsonld_chunks(kg) -> Iterator[bytes]:
