@@ -57,27 +57,65 @@ def merged_with(old_shared: bytes, old_support: bytes, added: list[bytes], deriv
                 support_line: Callable[[bytes, int], bytes]) -> tuple[bytes, bytes]:
     """The sorted shared lines (support counts among them) and support lines of the last build, with the
     lines ``added`` (the new articles' distinct lines, sorted) merged in: a node with ``n`` more lines
-    ``node <derived> article`` is supported by ``n`` more articles."""
-    lines = old_shared.splitlines(keepends=True)
-    known = set(lines)
-    new = [line for line in added if line not in known]
+    ``node <derived> article`` is supported by ``n`` more articles.
+
+    The old lines are searched where they lie rather than split and sorted again: a new article brings a
+    few hundred lines to the million of 10,000 articles (1.2 s to split, sort and join them all)."""
+    new = [line for line in added if not holds_line(old_shared, line)]
     if not new:
         return old_shared, old_support
     more = Counter(parts[0] for parts in (line.split(b" ", 2) for line in new) if parts[1] == derived)
-    support = {line.split(b" ", 1)[0]: line for line in old_support.splitlines(keepends=True)}
-    replaced: set[bytes] = set()
+    replaced: list[bytes] = []
+    counts: list[bytes] = []
     for node, n in more.items():
-        old = support.get(node)
-        if old is not None:
-            replaced.add(old)
+        head = node + b" "
+        at = line_at(old_support, head)
+        if old_support.startswith(head, at):  # a node's one support line
+            old = old_support[at:old_support.index(b"\n", at) + 1]
+            replaced.append(old)
             n += int(old.split(b'"', 2)[1])
-        support[node] = support_line(node, n)
-    kept = [line for line in lines if line not in replaced] if replaced else lines
-    known.update(new)
-    kept += new
-    kept += [support[node] for node in more if support[node] not in known]
-    kept.sort()  # two sorted runs, merged
-    return b"".join(kept), b"".join(sorted(support.values()))
+        counts.append(support_line(node, n))
+    taken = set(new)
+    inserted = new + [line for line in counts if line not in taken and not holds_line(old_shared, line)]
+    return patched(old_shared, replaced, inserted), patched(old_support, replaced, counts)
+
+
+def line_at(data: bytes, line: bytes) -> int:
+    """Where the first of the sorted lines ``data`` (each ending in ``\\n``) not less than ``line`` starts
+    (``len(data)`` if none): a binary search over the bytes, from the middle byte back to its line's start."""
+    lo, hi = 0, len(data)  # both at the start of a line
+    while lo < hi:
+        start = data.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
+        end = data.index(b"\n", start) + 1
+        if data[start:end] < line:
+            lo = end
+        else:
+            hi = start
+    return lo
+
+
+def holds_line(data: bytes, line: bytes) -> bool:
+    """Whether the sorted lines ``data`` hold ``line`` (with its ``\\n``)."""
+    return data.startswith(line, line_at(data, line))
+
+
+def patched(data: bytes, removed: list[bytes], inserted: list[bytes]) -> bytes:
+    """The sorted lines ``data`` without the lines ``removed`` (each one of them) and with the lines
+    ``inserted`` (none of them), still sorted."""
+    cuts = sorted([(line_at(data, line), 0, line) for line in inserted] +
+                  [(line_at(data, line), 1, line) for line in removed])  # inserted before the line they precede
+    view = memoryview(data)
+    pieces: list = []
+    done = 0
+    for at, removes, line in cuts:
+        pieces.append(view[done:at])
+        if removes:
+            done = at + len(line)
+        else:
+            pieces.append(line)
+            done = at
+    pieces.append(view[done:])
+    return b"".join(pieces)
 
 
 def copy_file_span(source: int, target: int, offset: int, size: int) -> None:

@@ -16,7 +16,7 @@ from generate import generate  # noqa: E402
 import kg.graph  # noqa: E402
 from kg.build import STORIES, build, collect  # noqa: E402
 from kg.cache import FactsCache  # noqa: E402
-from kg.delta import keys_if_only_added, merged_with  # noqa: E402
+from kg.delta import holds_line, keys_if_only_added, line_at, merged_with, patched  # noqa: E402
 from kg.export import write_all  # noqa: E402
 from kg.graph import story_key, support_counts, support_line  # noqa: E402
 from kg.iris import Iris  # noqa: E402
@@ -191,3 +191,42 @@ def test_merged_with_equals_merging_everything_again():
     old_shared, old_support = merged(old)
     assert merged_with(old_shared, old_support, new, derived, support_line) == merged(old | set(new))
     assert merged_with(old_shared, old_support, sorted(old), derived, support_line) == (old_shared, old_support)
+
+
+def test_merged_with_equals_merging_everything_again_for_random_lines():
+    import random
+    derived = b"<" + PROV.wasDerivedFrom.value.encode() + b">"
+    other = b"<http://x/p>"
+    chooser = random.Random(7)
+
+    def some_lines(n: int) -> set[bytes]:
+        return {f"<http://x/n{chooser.randrange(40)}> ".encode() + chooser.choice((derived, other))
+                + f" <http://x/a{chooser.randrange(30)}> .\n".encode() for _ in range(n)}
+
+    def merged(lines: set[bytes]) -> tuple[bytes, bytes]:
+        support = support_counts(lines)
+        return b"".join(sorted(lines | set(support))), b"".join(support)
+
+    for _ in range(200):
+        old = some_lines(chooser.randrange(0, 60))
+        added = sorted(some_lines(chooser.randrange(0, 12)))
+        assert merged_with(*merged(old), added, derived, support_line) == merged(old | set(added))
+
+
+@pytest.mark.parametrize("lines, line, expected", [
+    ([], b"b\n", 0), ([b"b\n"], b"a\n", 0), ([b"b\n"], b"b\n", 0), ([b"b\n"], b"c\n", 2),
+    ([b"a\n", b"bb\n", b"cccc\n"], b"bb\n", 2), ([b"a\n", b"bb\n", b"cccc\n"], b"b\n", 2),
+    ([b"a\n", b"bb\n", b"cccc\n"], b"c\n", 5), ([b"a\n", b"bb\n", b"cccc\n"], b"d\n", 10),
+])
+def test_line_at_finds_the_first_line_not_less(lines, line, expected):
+    data = b"".join(lines)
+    assert line_at(data, line) == expected
+    assert holds_line(data, line) == (line in lines)
+
+
+def test_patched_removes_and_inserts_in_order():
+    data = b"b\nd\nf\n"
+    assert patched(data, [b"d\n"], [b"a\n", b"c\n", b"e\n", b"g\n"]) == b"a\nb\nc\ne\nf\ng\n"
+    assert patched(data, [b"b\n", b"f\n"], [b"c\n"]) == b"c\nd\n"
+    assert patched(data, [], []) == data
+
