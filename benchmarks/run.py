@@ -7,8 +7,8 @@ Measures, on a corpus from benchmarks/generate.py:
 - end to end: ``kg build`` with an empty cache (every export format) as a subprocess: wall
   time, articles/s, peak memory (the whole process tree, sampled with psutil in a run of its
   own; and the largest single process from getrusage);
-- incremental: a cached build, then one article added, then ``kg build`` again (every format, then
-  Turtle only), then the same command once more with nothing changed;
+- incremental: a cached build, then one article added to its folder, then the same ``kg build`` again
+  (every format, then Turtle only), then once more with nothing changed;
 - per stage, in this process: ingest (read + parse), extraction (one core),
   read + extraction with every core, graph assembly, and every export format;
 - the plain-regex ceiling (read + PyYAML C loader + html.unescape + 12 compiled
@@ -287,37 +287,44 @@ def main(argv: list[str] | None = None) -> int:
                 # a cold build: nothing cached yet (the cache is written, as in a user's first build)
                 log(f"{size}: kg build, empty cache, " + (f"run {r}/{runs}" if r else "memory"))
                 e2e.append(kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, memory=not r))
-                shutil.rmtree(out, ignore_errors=True)
+                if r < runs:  # the last one's folder is where the incremental builds write
+                    shutil.rmtree(out, ignore_errors=True)
             memory, timed_runs = e2e[0], e2e[1:]
             rows[size] = {"wall": median([x["wall"] for x in timed_runs]), "walls": [x["wall"] for x in timed_runs],
                           "tree_mb": memory["tree_mb"],
                           "pss_mb": memory["pss_mb"], "max_proc_mb": memory["max_proc_mb"], "runs": runs,
                           "formats": formats[1]}
-            # incremental: the same corpus plus one new article, with the cache of the last cold build
-            inc_corpus = work / f"corpus-{size}-incr"
-            shutil.rmtree(inc_corpus, ignore_errors=True)
-            shutil.copytree(corpus, inc_corpus)
-            generate(inc_corpus, 1, start=size)
-            log(f"{size}: one article more, cached")
-            out = work / f"out-{size}-incr"
-            plus_one = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
-            log(f"{size}: the same again, nothing changed")
-            unchanged = kg_build(inc_corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
-            # the cache's last build made the first corpus again (not timed), so that the next adds one article
-            # to it as the first did (kg.delta)
-            log(f"{size}: the first corpus again, cached, Turtle only")
-            kg_build(corpus, work / f"out-{size}-again-ttl", "--cache-dir", str(cache), "--jobs", str(jobs),
-                     "--formats", "ttl")
-            log(f"{size}: one article more, cached, Turtle only")
-            # a folder of its own: in `out` the stamp (kg.stamp) says graph.ttl is already up to date
-            ttl_only = kg_build(inc_corpus, work / f"out-{size}-incr-ttl", "--cache-dir", str(cache), "--jobs", str(jobs),
-                                "--formats", "ttl", quiet=False)
+            # incremental, as a user runs the same command again: one new article in the corpus folder, the
+            # build into the last cold build's folder, with its cache
+            ttl_out = work / f"out-{size}-ttl"
+            added = generate(corpus, 1, start=size)
+            try:
+                log(f"{size}: one article more, cached")
+                plus_one = kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
+                log(f"{size}: the same again, nothing changed")
+                unchanged = kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
+                # Turtle only, in a folder of its own: the first corpus (not timed; the cache's last build is then
+                # that corpus again, so that the next adds one article to it as the first did, kg.delta), then
+                # one article more
+                for path in added:
+                    path.unlink()
+                log(f"{size}: the first corpus again, cached, Turtle only")
+                shutil.rmtree(ttl_out, ignore_errors=True)
+                kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs), "--formats", "ttl")
+                added = generate(corpus, 1, start=size)
+                log(f"{size}: one article more, cached, Turtle only")
+                ttl_only = kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs),
+                                    "--formats", "ttl", quiet=False)
+            finally:  # the corpus is kept for the next run (generated again if its count is off)
+                for path in added:
+                    path.unlink(missing_ok=True)
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(ttl_out, ignore_errors=True)
             extracted = re.search(r"\((\d+) extracted, (\d+) from the cache", plus_one["stdout"] or "")
             incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": ttl_only["wall"],
                                "unchanged": unchanged["wall"] if "up to date" in (unchanged["stdout"] or "") else float("nan"),
                                "formats": formats[1], "extracted": extracted.group(1) if extracted else "?",
                                "cached": extracted.group(2) if extracted else "?"}
-            shutil.rmtree(inc_corpus, ignore_errors=True)
             log(f"{size}: stages")
             st = [stages(corpus, work / f"stage-{size}", jobs, formats[1]) for _ in range(runs if size < 10000 else 1)]
             stage_rows[size] = {"times": {k: median([s["times"][k] for s in st]) for k in st[0]["times"]},
@@ -358,9 +365,11 @@ def render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, ceiling_n, sd
         lines.append(f"| {size:,} | {r['formats']} | {r['wall']:.2f} | {each} | {size / r['wall']:,.0f} | "
                      f"{r['pss_mb']:,.0f} | {r['tree_mb']:,.0f} | {r['max_proc_mb']:,.0f} |")
     lines += ["", "## Incremental builds (cache on)", "",
-              "One article added: built into a new folder with the first build's cache (`--cache-dir`), so every "
-              "export is written. Nothing changed: the same command again, which finds every export up to date "
-              "(`OUT/.kg-build.json`, kg/stamp.py) and writes nothing.", "",
+              "One article added: a new file in the corpus folder, then the first build's command again (the "
+              "same `--out` and `--cache-dir`); every export is written again, as it holds the new article. "
+              "Turtle only: the same with `--formats ttl`, in a folder of its own. Nothing changed: the "
+              "command once more, which finds every export up to date (`OUT/.kg-build.json`, kg/stamp.py) and "
+              "writes nothing.", "",
               "| articles | formats | first build s | one article added s | same, Turtle only s | nothing changed s "
               "| re-extracted | from cache |",
               "|---:|---|---:|---:|---:|---:|---:|---:|"]

@@ -71,6 +71,12 @@ class FactsCache:
         self.folder = self.root / self.fingerprint
         self.packs = pack_store(self.folder)
 
+    @property
+    def hash_memo(self) -> Path:
+        """The file of the input files' hashes with their sizes and times (:func:`kg.stamp.input_hashes`):
+        beside the fingerprint folders, as a file's hash does not depend on the code."""
+        return self.root / "input-hashes"
+
     def __reduce__(self):  # sent to worker processes as its two strings
         return (FactsCache, (str(self.root), self.fingerprint))
 

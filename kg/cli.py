@@ -74,7 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from kg.build import build, default_jobs
     from kg.export import FORMATS, ExportError, start_views, write_all
-    from kg.stamp import hashes_as_read, input_hashes, inputs_fingerprint, read_as_hashed, read_stamp, write_stamp
+    from kg.stamp import (hashes_as_read, input_hashes, inputs_fingerprint, read_as_hashed, read_stamp,
+                          remember_hashes, write_stamp)
 
     formats = _parse_formats(args.formats, FORMATS)
     started = time.monotonic()
@@ -84,14 +85,17 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = Path(args.out)
     stamp = read_stamp(out)
-    # the inputs are hashed first only where an export may be up to date; else after the build, from
-    # what it read (kg.stamp.hashes_as_read)
-    hashes = input_hashes(args.paths) if stamp.may_be_current(formats) else None
-    cache = None
-    current: set[str] = set()
+    cache = memo = None
     if not args.no_cache:
         from kg.cache import FactsCache, default_cache_dir
         cache = FactsCache(args.cache_dir or default_cache_dir(args.out))
+        memo = cache.hash_memo
+    # the inputs are hashed first only where an export may be up to date; else after the build, from
+    # what it read (kg.stamp.hashes_as_read)
+    read_from = time.time_ns()
+    hashes = input_hashes(args.paths, memo) if stamp.may_be_current(formats) else None
+    current: set[str] = set()
+    if cache is not None:
         if hashes is not None:
             inputs = inputs_fingerprint(hashes, args.base_iri)
             current = stamp.up_to_date(inputs, formats, out)
@@ -120,7 +124,10 @@ def _build(args: argparse.Namespace) -> int:
             """What the stamp records, made while the process writing the view formats finishes (at 10,000
             articles 0.5 s that were the build's last)."""
             if hashes is None:
-                inputs = inputs_fingerprint(hashes_as_read(args.paths, result.kg.digests), args.base_iri)
+                as_read = hashes_as_read(args.paths, result.kg.digests)
+                inputs = inputs_fingerprint(as_read, args.base_iri)
+                if memo is not None:
+                    remember_hashes(memo, as_read, read_from)
             elif read_as_hashed(hashes, result.kg.digests):
                 inputs = inputs_fingerprint(hashes, args.base_iri)
             else:

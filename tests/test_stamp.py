@@ -194,7 +194,7 @@ def test_a_first_build_hashes_its_inputs_from_what_it_read(corpus, tmp_path, mon
     from kg.cli import main
     calls = []
     real = kg.stamp.input_hashes
-    monkeypatch.setattr(kg.stamp, "input_hashes", lambda paths: calls.append(paths) or real(paths))
+    monkeypatch.setattr(kg.stamp, "input_hashes", lambda paths, memo=None: calls.append(paths) or real(paths, memo))
     out = tmp_path / "out"
     assert main(["build", str(corpus), "--out", str(out), "--formats", "ttl", "--jobs", "1", "-q"]) == 3
     assert calls == []  # no stamp in out: nothing can be up to date, so nothing was hashed first
@@ -215,3 +215,63 @@ def test_hashes_as_read_are_the_input_hashes_with_the_bytes_the_build_read(corpu
     assert list(hashes_as_read([corpus], digests).items()) == list(input_hashes([corpus]).items())
     edited = [replace(digests[0], content_hash="0" * 64)] + digests[1:]
     assert hashes_as_read([corpus], edited)[digests[0].path] == "0" * 64
+
+
+def _counting_reads(monkeypatch) -> list:
+    import kg.stamp
+    read = []
+    real = kg.stamp._hash_of
+    monkeypatch.setattr(kg.stamp, "_hash_of", lambda path: read.append(path.name) or real(path))
+    return read
+
+
+def test_the_memo_of_hashes_reads_only_files_changed_since(corpus, tmp_path, monkeypatch):
+    import kg.stamp
+    monkeypatch.setattr(kg.stamp, "_RACY_NS", 0)  # files written by this test count as settled at once
+    memo = tmp_path / "cache" / "input-hashes"
+    read = _counting_reads(monkeypatch)
+    first = input_hashes([corpus], memo)
+    assert first == input_hashes([corpus]) and memo.is_file()
+    files = sorted(p.name for p in corpus.iterdir())
+    assert sorted(read) == sorted(files * 2)  # with the memo, and without
+    read.clear()
+    assert input_hashes([corpus], memo) == first and read == []
+    edited = corpus / files[0]
+    edited.write_bytes(edited.read_bytes().replace(b"\n", b"\r\n", 1))
+    (corpus / "zz_new.txt").write_bytes(b"new\n")
+    again = input_hashes([corpus], memo)
+    assert sorted(read) == sorted([files[0], "zz_new.txt"])
+    assert again == input_hashes([corpus]) and again[str(edited)] != first[str(edited)]
+
+
+def test_the_memo_keeps_no_file_changed_just_before_its_hash(corpus, tmp_path, monkeypatch):
+    memo = tmp_path / "input-hashes"
+    read = _counting_reads(monkeypatch)
+    input_hashes([corpus], memo)
+    read.clear()
+    input_hashes([corpus], memo)  # every file was written by this test, under 2 s ago: each read again
+    assert sorted(read) == sorted(p.name for p in corpus.iterdir())
+
+
+def test_a_damaged_memo_means_reading_every_file(corpus, tmp_path, monkeypatch):
+    memo = tmp_path / "input-hashes"
+    memo.write_bytes(b"not a pickle")
+    read = _counting_reads(monkeypatch)
+    assert input_hashes([corpus], memo) == input_hashes([corpus])
+    assert len(read) == 2 * len(list(corpus.iterdir()))
+
+
+def test_remember_hashes_keeps_the_files_unchanged_since_the_build_began(corpus, tmp_path, monkeypatch):
+    import time
+    import kg.stamp
+    from kg.stamp import remember_hashes
+    monkeypatch.setattr(kg.stamp, "_RACY_NS", 0)
+    memo = tmp_path / "input-hashes"
+    began = time.time_ns()
+    later = corpus / "zz_later.txt"
+    later.write_bytes(b"written after the build began\n")
+    remember_hashes(memo, input_hashes([corpus]), began)
+    read = _counting_reads(monkeypatch)
+    assert input_hashes([corpus], memo) == input_hashes([corpus])
+    assert read.count("zz_later.txt") == 2 and all(read.count(n) == 1 for n in set(read) - {"zz_later.txt"})
+
