@@ -12,6 +12,10 @@ Rendered articles (:mod:`kg.render`) live beside them, in packs of their own und
 ``renders/<render fingerprint>/``: the fingerprint adds the mapping's source, so a changed mapping
 re-renders without re-extracting.
 
+Beside the fingerprint folders, ``input-hashes`` keeps each input file's hash with its inode, size and
+times, so that a build whose exports may be up to date reads only the files changed since
+(:func:`kg.stamp.input_hashes`).
+
 A build records in each index what it used (:meth:`FactsCache.save`); entries no build has used for
 ``UNUSED_DAYS`` days are dropped then, and packs no entry names are removed: every edit of an article
 leaves its old entries behind, so the cache of a crawl fetched again every day would otherwise grow without

@@ -118,7 +118,7 @@ def input_hashes(paths: Iterable[str | os.PathLike], memo: str | os.PathLike | N
         name = str(path)
         status = _status(name)
         entry = known.get(name)
-        if entry is not None and status is not None and entry[0] == status:
+        if status is not None and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == status:
             hashes[name] = entry[1]
         else:
             hashes[name] = _hash_of(path)  # read after the stat: a file changed since has a later stat

@@ -259,6 +259,11 @@ def test_a_damaged_memo_means_reading_every_file(corpus, tmp_path, monkeypatch):
     read = _counting_reads(monkeypatch)
     assert input_hashes([corpus], memo) == input_hashes([corpus])
     assert len(read) == 2 * len(list(corpus.iterdir()))
+    import pickle
+    memo.write_bytes(pickle.dumps({str(p): "not an entry" for p in corpus.iterdir()}))
+    read.clear()
+    assert input_hashes([corpus], memo) == input_hashes([corpus])
+    assert len(read) == 2 * len(list(corpus.iterdir()))
 
 
 def test_remember_hashes_keeps_the_files_unchanged_since_the_build_began(corpus, tmp_path, monkeypatch):

@@ -186,7 +186,7 @@ def node_texts(lines: Iterable[str], c: Compactor) -> Iterator[str]:
         yield "".join(parts)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 12)  # the keys are the vocabularies' terms, and a few predicates of other namespaces
 def _key_text(key: str) -> str:
     return _string(key) + ": "
 
