@@ -34,8 +34,8 @@ from kg.mention import Mention
 from kg.render import ArticleDigest, ArticleStub, RenderStore, nt_lines, render_article
 from kg.story import StoryResolver, story_resolver  # incidents, remedies, sanctions, events, figures across articles
 from kg.delta import copy_file_span, keys_if_only_added, merged_with
-from kg.story_cache import StoryPack, discard_spool, keep_spool, new_spool
-from kg.vocab import PROV, TIKG, DEFAULT_BASE_IRI
+from kg.story_cache import StoryPack, discard_spool, keep_spool, new_spool, read_at
+from kg.vocab import PROV, TIKG, XSD, DEFAULT_BASE_IRI
 from kg.workers import can_fork, in_child, pooled_map
 
 
@@ -209,20 +209,6 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
     kg.story, shared, support = merged
     kg.shared_nt, kg.support_nt = (read_at(kg._spool.fileno(), span) for span in (shared, support))
     return kg
-
-
-def read_at(fd: int, span: tuple[int, int]) -> bytes:
-    """``span``'s (offset, size) bytes of the file ``fd``, read without moving its position (a file shared with
-    forked processes); in several reads if need be (Linux reads at most 2 GB at once)."""
-    at, size = span
-    parts = []
-    while size > 0:
-        part = os.pread(fd, size, at)
-        if not part:
-            raise OSError(f"the spool file ended {size} bytes early")
-        parts.append(part)
-        at, size = at + len(part), size - len(part)
-    return b"".join(parts)  # one part: that part itself, not a copy
 
 
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
@@ -410,7 +396,7 @@ def _story_range(bounds: tuple[int, int]) -> tuple[list[tuple[bytes | None, str]
 
 _DERIVED = b"<" + PROV.wasDerivedFrom.value.encode() + b">"
 _SUPPORT = b" <" + TIKG.supportCount.value.encode() + b"> "
-_INTEGER = b'"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+_INTEGER = b'"^^<' + XSD.integer.value.encode() + b'> .\n'
 
 
 def support_counts(lines: set[bytes]) -> list[bytes]:

@@ -69,11 +69,7 @@ class StoryPack:
 
     def read(self, span: tuple[int, int]) -> bytes:
         """The bytes at ``span`` (offset, size); raises OSError if the pack holds fewer."""
-        offset, size = span
-        data = os.pread(self._fd, size, offset) if size else b""
-        if len(data) != size:
-            raise OSError("the story pack is shorter than its index says")
-        return data
+        return read_at(self._fd, span)
 
     def get(self, key: str) -> bytes | None:
         """The story lines kept under ``key``, or None. Read with pread: forked workers share the file."""
@@ -89,6 +85,21 @@ class StoryPack:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def read_at(fd: int, span: tuple[int, int]) -> bytes:
+    """``span``'s (offset, size) bytes of the file ``fd``, read without moving its position (a file shared with
+    forked processes); in several reads if need be (Linux reads at most 2 GB at once). Raises OSError if the
+    file holds fewer."""
+    at, size = span
+    parts = []
+    while size > 0:
+        part = os.pread(fd, size, at)
+        if not part:
+            raise OSError(f"the story spool or pack ended {size} bytes early")
+        parts.append(part)
+        at, size = at + len(part), size - len(part)
+    return b"".join(parts)  # one part: that part itself, not a copy
 
 
 def new_spool(folder: Path | None):
