@@ -149,7 +149,11 @@ def read_article_bytes(path: Path) -> bytes:
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(path, f"file is {size / (1024 * 1024):.0f} MB, over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for an article")
         with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)  # the file may have grown since stat
+            # what stat said and one byte more, to notice a file that grew since: asking for the limit
+            # allocates 5 MB for each article (3x the time of the read at 10,000 articles)
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(MAX_ARTICLE_BYTES + 1 - len(data))
         if len(data) > MAX_ARTICLE_BYTES:
             raise ArticleError(path, f"file is over the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for an article")
     except OSError as err:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kg.ingest import ArticleError, parse_article, parse_front_matter, read_article
+import kg.ingest
+
+from kg.ingest import ArticleError, parse_article, parse_front_matter, read_article, read_article_bytes
 from tests.conftest import SEEDS, make_article
 
 REAL = SEEDS / "000_e8d50b9dfa644ccd.txt"
@@ -85,3 +88,26 @@ def test_bad_input_gets_one_clear_error(data, problem):
     assert problem in str(err.value)
     assert str(err.value).startswith("bad.txt: ")
     assert "\n" not in str(err.value)
+
+
+class _StatSays:
+    """A path whose stat reports ``size`` bytes, whatever the file holds (a file that grew after stat)."""
+
+    def __init__(self, path, size):
+        self.path, self.size = path, size
+
+    def stat(self):
+        info = os.stat(self.path)
+        return os.stat_result((info.st_mode, *info[1:6], self.size, *info[7:]))
+
+    def __fspath__(self):
+        return str(self.path)
+
+
+def test_a_file_that_grew_after_stat_is_read_whole_or_refused(tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 5000)
+    assert read_article_bytes(_StatSays(path, 10)) == b"x" * 5000
+    monkeypatch.setattr(kg.ingest, "MAX_ARTICLE_BYTES", 4096)
+    with pytest.raises(ArticleError, match="over the 0 MB limit"):
+        read_article_bytes(_StatSays(path, 10))

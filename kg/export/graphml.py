@@ -13,6 +13,7 @@ U+FFFE/U+FFFF) left out.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -179,19 +180,72 @@ def xml_bytes(text: str) -> bytes:
     return data
 
 
+class ChunkWriter:
+    """Lines (each ending in a newline) encoded and written in batches, without characters XML forbids."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.batch: list[str] = []
+        self.held = 0
+
+    def add(self, line: str) -> None:
+        self.batch.append(line)
+        self.held += len(line)
+        if self.held >= CHUNK_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.handle.write(xml_bytes("".join(self.batch)))
+            self.batch.clear()
+            self.held = 0
+
+
 def write_chunks(handle, lines: Iterator[str]) -> None:
     """Encode and write ``lines`` (each ending in a newline) in batches, without characters XML forbids."""
-    batch: list[str] = []
-    held = 0
+    writer = ChunkWriter(handle)
     for line in lines:
-        batch.append(line)
-        held += len(line)
-        if held >= CHUNK_CHARS:
-            handle.write(xml_bytes("".join(batch)))
-            batch.clear()
-            held = 0
-    if batch:
-        handle.write(xml_bytes("".join(batch)))
+        writer.add(line)
+    writer.flush()
+
+
+def write_in_step(outputs: list[tuple[object, Iterator[str]]]) -> None:
+    """:func:`write_chunks` of several ``(handle, lines)``, a line of each in turn: writers that read one
+    node row each per line (:func:`shared_rows`) then keep only a few rows between them."""
+    pending = [(ChunkWriter(handle), iter(lines)) for handle, lines in outputs]
+    while pending:
+        for entry in list(pending):
+            writer, lines = entry
+            line = next(lines, None)
+            if line is None:
+                writer.flush()
+                pending.remove(entry)
+            else:
+                writer.add(line)
+
+
+class SharedRows:
+    """One branch of :func:`shared_rows`: what a writer reads of :class:`FlatNodes`."""
+
+    def __init__(self, rows: Iterator[tuple[str, tuple]], types: list[tuple[str, ...]], count: int):
+        self._rows, self._types, self._count = rows, types, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[str, tuple]]:
+        return self._rows
+
+    def xml_types(self) -> Iterator[tuple[str, ...]]:
+        return iter(self._types)
+
+
+def shared_rows(nodes: FlatNodes, n: int) -> list[SharedRows]:
+    """``n`` readers of ``nodes`` that make each row (and each row's types) once: graph.graphml and
+    graph.gexf flatten the same nodes, 0.7 s a file at 10,000 articles. Each branch can be iterated once;
+    rows one has read and another not yet are held (:func:`write_in_step` keeps them few)."""
+    types = list(nodes.xml_types())
+    return [SharedRows(rows, types, len(nodes)) for rows in itertools.tee(nodes, n)]
 
 
 class Escaped(dict):

@@ -10,8 +10,8 @@ from datetime import date
 import networkx as nx
 import pytest
 
-from kg.export.gexf import write_gexf
-from kg.export.graphml import flat_graph, write_graphml
+from kg.export.gexf import write_gexf, write_graphml_and_gexf
+from kg.export.graphml import FlatNodes, flat_graph, flat_rows, shared_rows, write_graphml
 from kg.export.legend import legend
 from kg.export.picture import MAX_LABELS, draw, framed
 from kg.export.timeline_html import Rows
@@ -112,6 +112,42 @@ def test_empty_graph_files(tmp_path, monkeypatch):
     assert canonical(write_graphml(object(), tmp_path).read_bytes()) == canonical(networkx_graphml(empty))
     assert canonical(write_gexf(object(), tmp_path).read_bytes()) == canonical(networkx_gexf(empty))
     assert nx.read_gexf(tmp_path / "graph.gexf").number_of_nodes() == 0
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 64])
+def test_graphml_and_gexf_in_one_pass_are_the_files_written_apart(tmp_path, graph, chunk, monkeypatch):
+    monkeypatch.setattr("kg.export.graphml.CHUNK_CHARS", chunk)   # 64: many batches of each, interleaved
+    apart = [write_graphml(graph, tmp_path / "apart"), write_gexf(graph, tmp_path / "apart")]
+    together = write_graphml_and_gexf(graph, tmp_path / "together")
+    assert [p.name for p in together] == ["graph.graphml", "graph.gexf"]
+    assert [p.read_bytes() for p in together] == [p.read_bytes() for p in apart]
+    assert sorted(p.name for p in (tmp_path / "together").iterdir()) == ["graph.gexf", "graph.graphml"]
+
+
+@pytest.mark.parametrize("view", [nx.MultiDiGraph(), hostile_view()[0]], ids=["empty", "hostile"])
+def test_graphml_and_gexf_in_one_pass_of_odd_views(tmp_path, monkeypatch, view):
+    for module in ("kg.export.graphml", "kg.export.gexf"):
+        monkeypatch.setattr(f"{module}.relations", lambda graph: view)
+    apart = [write_graphml(object(), tmp_path / "apart"), write_gexf(object(), tmp_path / "apart")]
+    assert [p.read_bytes() for p in write_graphml_and_gexf(object(), tmp_path / "together")] \
+        == [p.read_bytes() for p in apart]
+
+
+def test_shared_rows_make_each_row_once(monkeypatch, seeds_kg):
+    view = relations(view_source(seeds_kg))
+    made = []
+    real = FlatNodes.__iter__
+
+    def counted(self):
+        for row in real(self):
+            made.append(row[0])
+            yield row
+    monkeypatch.setattr(FlatNodes, "__iter__", counted)
+    nodes, _ = flat_rows(view)
+    a, b = shared_rows(nodes, 2)
+    assert len(a) == len(b) == view.number_of_nodes() and list(a.xml_types()) == list(nodes.xml_types())
+    assert [r[0] for r in a] == [r[0] for r in b] == sorted(view)
+    assert made == sorted(view)
 
 
 # -- the picture: one matplotlib call per item, as it was drawn before (in the same frame)
