@@ -381,3 +381,36 @@ def test_split_by_prefix_is_filtering_by_startswith(words):
     lines = sorted(set(words) | {"<a/", "<a0", "<b/x", "<a/b/", "<a/~", "<a/\u00e9", "<a/\U0010ffff", "<c0"})
     inside = [line for line in lines if line.startswith(tuple(prefixes))]
     assert split_by_prefix(lines, prefixes) == (inside, [line for line in lines if line not in inside])
+
+
+def test_sections_are_read_through_one_open_pack_until_the_exports_are_written(tmp_path, monkeypatch):
+    import kg.render
+    pack = tmp_path / "p.pack"
+    pack.write_bytes(b"0123456789")
+    opened = []
+    real_open = kg.render.os.open
+    monkeypatch.setattr(kg.render.os, "open", lambda *a: opened.append(a[0]) or real_open(*a))
+    kg.render.close_packs()
+    assert [kg.render.read_section(str(pack), at, 3) for at in (0, 4, 7)] == [b"012", b"456", b"789"]
+    assert opened == [str(pack)]
+    with pytest.raises(OSError, match="p.pack: render pack is truncated"):
+        kg.render.read_section(str(pack), 8, 3)
+    kg.render.close_packs()
+    assert kg.render._open_packs == {}
+    pack.write_bytes(b"abcdefghij")   # a pack of that name again, after close_packs: read anew
+    assert kg.render.read_section(str(pack), 0, 3) == b"abc"
+    monkeypatch.setattr(kg.render, "_OPEN_PACKS_AT_MOST", 2)
+    for i in range(5):
+        other = tmp_path / f"{i}.pack"
+        other.write_bytes(b"xyz")
+        assert kg.render.read_section(str(other), 1, 2) == b"yz"
+        assert len(kg.render._open_packs) <= 2
+    kg.render.close_packs()
+
+
+def test_a_build_leaves_no_pack_open(tmp_path):
+    import kg.render
+    from kg.cache import FactsCache
+    result = build([SEEDS], cache=FactsCache(tmp_path / "cache"))
+    write_all(result.kg, tmp_path / "out", ["ttl", "nt"])
+    assert kg.render._open_packs == {}

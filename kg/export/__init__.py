@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.graph import KnowledgeGraph, ViewGraph
+from kg.render import close_packs
 from kg.export.files import atomic_output, write_file  # noqa: F401 (the writers' shared file handling)
 from kg.export.turtle import write_turtle
 from kg.export.ntriples import write_ntriples
@@ -72,7 +73,14 @@ def write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int = 1
     digests, the shared lines) and copy page after page of it as reference counts change: at 10,000
     articles 1 GB more and a third more time than the views alone. multiprocessing's spawn would
     import the caller's main script again, which breaks scripts without a ``__main__`` guard."""
-    out_dir = Path(out_dir)
+    try:
+        return _write_all(kg, Path(out_dir), names, jobs, views, meanwhile)
+    finally:
+        close_packs()
+
+
+def _write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int, views: "ViewProcess | None",
+               meanwhile: Callable[[], object] | None) -> list[Path]:
     if views is not None and not views.serves(kg, out_dir, names):
         views.stop()
         views = None
