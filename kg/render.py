@@ -99,7 +99,9 @@ def read_section(path: str, offset: int, size: int) -> bytes:
         fd = _open_packs[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
         return read_at(fd, (offset, size))
-    except OSError:
+    except OSError as err:
+        if err.errno is not None:  # a failed read, not a pack that ends early
+            raise
         raise OSError(f"{path}: render pack is truncated") from None
 
 
