@@ -21,7 +21,7 @@ from kg.export.ntriples import write_ntriples
 from kg.export.jsonld import write_jsonld
 from kg.export.trig import write_trig
 from kg.export.graphml import write_graphml
-from kg.export.gexf import write_gexf
+from kg.export.gexf import write_gexf, write_graphml_and_gexf
 from kg.export.timeline_json import write_timeline_json
 from kg.export.html import write_html
 from kg.export.timeline_html import write_timeline_html
@@ -51,6 +51,18 @@ FORMATS: dict[str, Writer] = {
 VIEW_OF = {"graphml": relations, "gexf": relations, "html": relations,
            "timeline_json": timeline, "timeline_html": timeline, "png": timeline}
 VIEW_FORMATS = frozenset(VIEW_OF)
+
+
+def writing_steps(names: list[str]) -> list[tuple[list[str], Callable[[KnowledgeGraph, Path], list[Path]]]]:
+    """``names`` as the writers that write them, in order: graph.graphml and graph.gexf in one pass over the
+    relations view's nodes when both are asked for (:func:`kg.export.gexf.write_graphml_and_gexf`, at the
+    first one's place), every other format by its own writer. Each writer returns its files."""
+    steps = [([n], lambda kg, out, write=FORMATS[n]: [write(kg, out)]) for n in names]
+    if "graphml" in names and "gexf" in names:
+        first = min(names.index("graphml"), names.index("gexf"))
+        steps[first] = (["graphml", "gexf"], write_graphml_and_gexf)
+        steps = [step for step in steps if step[0] not in (["graphml"], ["gexf"])]
+    return steps
 
 
 class ExportError(RuntimeError):
@@ -87,10 +99,10 @@ def _write_all(kg: KnowledgeGraph, out_dir: Path, names: list[str], jobs: int, v
     if views is None:
         views = start_views(kg.digests, kg.iris.base, out_dir, names, jobs)
     if views is None:
-        written_here = [FORMATS[n](kg, out_dir) for n in names]
+        written_here = {n: path for step, write in writing_steps(names) for n, path in zip(step, write(kg, out_dir))}
         if meanwhile is not None:
             meanwhile()
-        return written_here
+        return [written_here[n] for n in names]
     try:
         views.send_shared(kg)
         written = {n: FORMATS[n](kg, out_dir) for n in names if n not in VIEW_FORMATS}

@@ -31,8 +31,7 @@ def write_views(spans_path: str, base_iri: str, out_dir: Path, names: list[str],
     timeline's are made (at 10,000 articles the process peaks 0.2 GB lower).
 
     With ``timeline_path``, the timeline view is made first and handed over instead (:func:`hand_over`)."""
-    from kg.export import FORMATS, VIEW_OF
-    from kg.export.gexf import write_graphml_and_gexf
+    from kg.export import VIEW_OF, writing_steps
     from kg.graph import ViewGraph
     from kg.iris import Iris
     from kg.views import GraphIndex, index_part, release_view, remember_index
@@ -51,17 +50,10 @@ def write_views(spans_path: str, base_iri: str, out_dir: Path, names: list[str],
     if timeline_path is not None:
         hand_over(timeline(view), timeline_path)
         release_view(view, timeline)
-    names = sorted(names, key=lambda n: VIEW_OF[n] is not relations)
-    steps = [[n] for n in names]
-    if "graphml" in names and "gexf" in names:  # one pass over the nodes for both
-        steps = [step for step in steps if step != ["gexf"]]
-        steps[steps.index(["graphml"])] = ["graphml", "gexf"]
-    for i, step in enumerate(steps):
-        if len(step) == 2:
-            write_graphml_and_gexf(view, out_dir)
-        else:
-            FORMATS[step[0]](view, out_dir)
-        later = [other for more in steps[i + 1:] for other in more]
+    steps = writing_steps(sorted(names, key=lambda n: VIEW_OF[n] is not relations))
+    for i, (step, write) in enumerate(steps):
+        write(view, out_dir)
+        later = [other for more, _ in steps[i + 1:] for other in more]
         if later and all(VIEW_OF[other] is not VIEW_OF[step[0]] for other in later):
             release_view(view, VIEW_OF[step[0]])
     LEFT_FOR_EXIT.append(view)

@@ -154,3 +154,10 @@ def test_png_is_deterministic_and_has_no_software_stamp(tmp_path, fixture_kg):
     second = write_picture(fixture_kg, tmp_path / "b").read_bytes()
     assert first == second and first[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"matplotlib" not in first.lower() and b"Software" not in first
+
+
+def test_graphml_and_gexf_are_one_step_at_the_first_ones_place():
+    from kg.export import writing_steps
+    assert [step for step, _ in writing_steps(["ttl", "gexf", "html", "graphml"])] == \
+        [["ttl"], ["graphml", "gexf"], ["html"]]
+    assert [step for step, _ in writing_steps(["graphml", "png"])] == [["graphml"], ["png"]]
