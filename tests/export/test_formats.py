@@ -110,6 +110,24 @@ def test_jsonld_reads_escapes_language_tags_and_blank_nodes(tmp_path):
     assert x["name"] == 'say "hi" \\ back\nslash' and x["headline"] == {"@value": "통신", "@language": "ko"}
 
 
+def test_jsonld_nodes_are_the_same_whether_statements_are_remembered_or_forgotten(monkeypatch, seeds_kg):
+    """A compactor remembers the JSON-LD of each predicate and object it has read (kg.export.jsonld,
+    Compactor.statement): read again, or forgotten after every line, the node objects are the same."""
+    from kg.export import jsonld
+    from kg.iris import Iris
+    lines = b"".join(seeds_kg.nt_chunks()).decode("utf-8").splitlines(keepends=True)
+    ctx = jsonld.context(Iris().base)
+    remembering = jsonld.Compactor(ctx)
+    first = list(jsonld.node_texts(lines, remembering))
+    assert 0 < len(remembering._said) < len(lines) / 2  # most predicates and objects recur
+    assert list(jsonld.node_texts(lines, remembering)) == first
+    monkeypatch.setattr(jsonld, "_REMEMBERED", 1)
+    forgetting = jsonld.Compactor(ctx)
+    assert list(jsonld.node_texts(lines, forgetting)) == first
+    assert len(forgetting._said) == 1
+    assert len(first) == len({line.split(" ", 1)[0] for line in lines})
+
+
 def test_graphml_and_gexf_reload_in_networkx(two_builds, seeds_kg):
     from kg.views.relations import relations
     view = relations(seeds_kg)
