@@ -322,8 +322,8 @@ def story_lines(d: ArticleDigest, iris: Iris, resolver: Resolver) -> bytes:
 
 def story_key(d: ArticleDigest, resolver: StoryResolver) -> str:
     """What an article's story lines depend on: its content and the resolver's answers for its mentions."""
-    answers = resolver.answers_for(d.id, d.story_mentions)
-    return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers!r}".encode()).hexdigest()
+    answers = resolver.answers_text(d.id, d.story_mentions)
+    return hashlib.sha256(f"{d.content_hash}\0{d.id}\0{answers}".encode()).hexdigest()
 
 
 def cached_story(d: ArticleDigest, iris: Iris, resolver: StoryResolver, pack: StoryPack,

