@@ -194,7 +194,7 @@ def stages(corpus: Path, out: Path, jobs: int, formats: str = "all") -> dict:
     """Seconds per stage. The one-core stages run over the first ``SAMPLE_ONE_CORE`` articles (per-article
     costs do not depend on the corpus size) and are scaled to the whole corpus; the rest run on all of it."""
     from kg.build import collect
-    from kg.export import FORMATS
+    from kg.export import FORMATS, writing_steps
     from kg.extract import extract_article
     from kg.graph import ArticleFacts, assemble_digests
     from kg.ingest import iter_article_paths, read_article
@@ -222,9 +222,9 @@ def stages(corpus: Path, out: Path, jobs: int, formats: str = "all") -> dict:
             collect, [corpus], RenderStore(folder, iris.base), jobs=jobs)
         t[f"assemble: story, shared nodes ({jobs} jobs)"], kg = timed(assemble_digests, digests, iris, jobs)
         t["view graph: its lines joined (parsed by the first view)"], _ = timed(kg.view_graph)
-        for name, writer in FORMATS.items():
-            if formats == "all" or name in formats.split(","):
-                t[f"export {name}"], _ = timed(writer, kg, out)
+        # as kg build writes them (graph.graphml and graph.gexf in one pass when both are asked for)
+        for step, writer in writing_steps([n for n in FORMATS if formats == "all" or n in formats.split(",")]):
+            t["export " + " + ".join(step) + (" (one pass)" if len(step) > 1 else "")], _ = timed(writer, kg, out)
         triples = kg.triple_count
     return {"times": t, "articles": len(paths), "sampled": len(sample), "triples": triples, "mentions": round(mentions)}
 

@@ -59,3 +59,12 @@ def test_the_report_gives_the_median_of_the_cold_builds_and_each_run(tmp_path):
     assert "| 10,000 | all | 59.00 | 61.0, 58.5, 59.0 | 169 |" in report
     assert "≤ 60 s wall (met, 59.0 s)" in report
     assert "10,000 articles: 3 cold builds, the stages once" in report
+
+
+def test_stages_time_the_writers_as_kg_build_runs_them(tmp_path):
+    """graph.graphml and graph.gexf are written in one pass when both are asked for: timed as one stage."""
+    result = run.stages(ROOT / "seeds", tmp_path, jobs=1, formats="ttl,graphml,gexf")
+    exports = [name for name in result["times"] if name.startswith("export ")]
+    assert exports == ["export ttl", "export graphml + gexf (one pass)"]
+    assert (tmp_path / "graph.graphml").stat().st_size > 0 and (tmp_path / "graph.gexf").stat().st_size > 0
+    assert result["articles"] == len(list((ROOT / "seeds").glob("*.txt")))
