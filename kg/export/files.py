@@ -8,6 +8,12 @@ from __future__ import annotations
 from kg.atomic import atomic_output, write_file  # noqa: F401 (the writers' shared file handling)
 
 
+def export_output(target):
+    """:func:`kg.atomic.atomic_output` for a large export: its bytes go to the disk around the page cache
+    where the file system allows it (:class:`kg.atomic.DirectWriter`)."""
+    return atomic_output(target, direct=True)
+
+
 def prefix_header(prefix_map: dict[str, str], header: str = "") -> bytes:
     """``header`` and the @prefix lines, sorted by name so the file does not depend on a hash order."""
     head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefix_map.items()))

@@ -18,7 +18,7 @@ from kg.export.legend import legend
 from kg.views.relations import relations
 from kg.gc_pause import paused_gc
 from kg.views import view_source
-from kg.export.files import atomic_output
+from kg.export.files import export_output
 
 CREATOR = "telecom-incident-kg"
 GEXF_OPEN = ('<gexf xmlns:viz="http://www.gexf.net/1.2draft/viz" xmlns="http://www.gexf.net/1.2draft" '
@@ -88,7 +88,7 @@ def write_gexf(kg, out_dir: Path) -> Path:
     view = relations(view_source(kg))
     with paused_gc():
         nodes, edges = flat_rows(view)
-        with atomic_output(target) as handle:
+        with export_output(target) as handle:
             write_chunks(handle, gexf_lines(nodes, edges, latest_day(view)))
     return target
 
@@ -101,7 +101,7 @@ def write_graphml_and_gexf(kg, out_dir: Path) -> list[Path]:
     with paused_gc():
         nodes, edges = flat_rows(view)
         for_graphml, for_gexf = shared_rows(nodes, 2)
-        with atomic_output(targets[0]) as graphml, atomic_output(targets[1]) as gexf:
+        with export_output(targets[0]) as graphml, export_output(targets[1]) as gexf:
             write_in_step([(graphml, graphml_lines(for_graphml, edges)),
                            (gexf, gexf_lines(for_gexf, edges, latest_day(view)))])
     return targets

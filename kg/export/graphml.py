@@ -23,7 +23,7 @@ import networkx as nx
 from kg.views.relations import relations
 from kg.gc_pause import paused_gc
 from kg.views import view_source
-from kg.export.files import atomic_output
+from kg.export.files import export_output
 
 JOIN = " | "
 NODE_FIELDS = ("label", "kind", "types", "figures", "evidence", "dates", "first", "last", "support",
@@ -299,6 +299,6 @@ def write_graphml(kg, out_dir: Path) -> Path:
     view = relations(view_source(kg))
     with paused_gc():
         nodes, edges = flat_rows(view)
-        with atomic_output(target) as handle:
+        with export_output(target) as handle:
             write_chunks(handle, graphml_lines(nodes, edges))
     return target

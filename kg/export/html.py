@@ -28,7 +28,7 @@ from kg.export.legend import STATIC, TEMPLATES, legend, words
 from kg.views.relations import relations
 from kg.gc_pause import paused_gc
 from kg.views import view_source
-from kg.export.files import atomic_output
+from kg.export.files import export_output
 
 STORY = frozenset({"affects", "offeredBy", "imposedBy", "imposedOn", "respondsTo", "hasActor", "worksFor"})
 SPRING_MAX = 400   # above this, the O(n^2) spring layout is replaced by the clustered one
@@ -118,7 +118,7 @@ def page_parts(title: str, data: dict) -> Iterator[bytes]:
 
 def write_page(target: Path, title: str, data: dict) -> Path:
     """Write the page of ``data`` to ``target`` whole or not at all."""
-    with atomic_output(target) as handle:
+    with export_output(target) as handle:
         handle.writelines(page_parts(title, data))
     return target
 

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
-from kg.export.files import atomic_output, graph_parts
+from kg.export.files import export_output, graph_parts
 from kg.render import runs_in_pieces, subject_runs
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
@@ -258,7 +258,7 @@ def jsonld_document(kg) -> dict:
 
 def write_jsonld(kg, out_dir: Path) -> Path:
     target = Path(out_dir) / "graph.jsonld"
-    with atomic_output(target) as handle:
+    with export_output(target) as handle:
         for chunk in jsonld_chunks(kg):
             handle.write(chunk)
     return target

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.export.files import atomic_output, graph_parts
+from kg.export.files import export_output, graph_parts
 
 
 def write_ntriples(kg, out_dir: Path) -> Path:
     target = Path(out_dir) / "graph.nt"
-    with atomic_output(target) as handle:
+    with export_output(target) as handle:
         for chunk in graph_parts(kg).nt_chunks():
             handle.write(chunk)
     return target

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.export.files import atomic_output, graph_parts, prefix_header
+from kg.export.files import export_output, graph_parts, prefix_header
 from kg.export.turtle import HEADER
 from kg.render import turtle_fragment
 from kg.vocab import prefixes
@@ -23,7 +23,7 @@ def write_trig(kg, out_dir: Path) -> Path:
     base = kg.iris.base
     target = Path(out_dir) / "graph.trig"
     default = kg.support_nt if kg.digests else kg.shared_nt
-    with atomic_output(target) as handle:
+    with export_output(target) as handle:
         handle.write(prefix_header(prefixes(base), HEADER))
         handle.write(turtle_fragment(default, base))
         for d in kg.digests:
