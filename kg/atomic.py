@@ -50,13 +50,13 @@ def atomic_output(target: Path, mode: str = "wb", direct: bool = False):
 class DirectWriter:
     """A binary file written around the page cache (``O_DIRECT``), in aligned blocks of ``BLOCK`` bytes.
 
-    Why: a build writes 2.5 GB of exports at 10,000 articles, and on this machine's virtual machine a page
-    cache page not touched for a few seconds belongs to the host again (free page reporting): filling
-    fresh ones cost 2-3 s of system time a gigabyte, in the process that writes, while a core is short.
+    Why: a build writes 2.5 GB of exports at 10,000 articles, and on the virtual machine it was measured
+    on, memory freed a few seconds before belongs to the host again (free page reporting): filling page
+    cache pages cost 2-3 s of system time a gigabyte, in the process that writes, while a core is short.
     Written directly, the same bytes cost that process ~0.1 s a gigabyte and wait on the disk instead
-    (1-2 GB/s here). The last block is written padded, and the file cut to its size. Where the file
-    system or the kernel refuses ``O_DIRECT`` (tmpfs, other systems), or a write is refused, the rest
-    goes through the page cache as usual: the bytes are the same either way.
+    (1-2 GB/s there). The last block is written padded, and the file cut to its size. Where the file
+    system or the kernel refuses ``O_DIRECT`` (some file systems; no ``fcntl`` on Windows), or a write is
+    refused, the rest goes through the page cache as usual: the bytes are the same either way.
     """
 
     BLOCK = 1 << 22
@@ -66,8 +66,14 @@ class DirectWriter:
         self.fd = fd
         self.size = 0  # bytes in the file
         self.direct = _set_direct(fd, True)
-        self._buffer = mmap.mmap(-1, self.BLOCK) if self.direct else None  # page-aligned memory
-        self._view = memoryview(self._buffer) if self._buffer is not None else None
+        self._buffer = self._view = None
+        if self.direct:
+            try:
+                self._buffer = mmap.mmap(-1, self.BLOCK)  # page-aligned memory
+            except OSError:
+                self.direct = _set_direct(fd, False)
+            else:
+                self._view = memoryview(self._buffer)
         self._held = 0  # bytes in the buffer, not yet written
 
     def write(self, data) -> int:

@@ -102,8 +102,8 @@ class Compactor:
     def statement(self, rest: str) -> tuple[str, tuple[str, str]]:
         """(key, :meth:`value`) of the predicate and object of an N-Triples line, ``rest`` being the line
         after its subject and space. Remembered like :meth:`iri`: the lines of a worker's articles repeat
-        86% of their predicates and objects (types, offsets, links to shared nodes, rule names), and
-        looking them up took 0.67 s of the JSON-LD's 0.73 s for 1,000 articles down to 0.4-0.6 s."""
+        86% of their predicates and objects (types, offsets, links to shared nodes, rule names); the
+        JSON-LD of 1,000 articles took a worker 0.72 s remembering them, 0.91 s without."""
         p, o = rest.split(" ", 1)
         o = o[:o.rindex(" ")]  # without the final " ."
         if p == _RDF_TYPE and o[0] == "<":
