@@ -137,7 +137,9 @@ class DirectWriter:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, failed, *exc) -> None:
+        if failed is not None:  # the file is removed (atomic_output): the bytes held need not be written
+            self._held = 0
         self.close()
 
 
