@@ -26,6 +26,26 @@ def draw(g, fmt: str = "png") -> bytes:
     return framed(g, draw_items, fmt)
 
 
+def installed_fonts(font_manager) -> set[str]:
+    """The font families matplotlib can use, counting fonts installed after it cached its font list.
+
+    matplotlib lists the system's fonts once, into a cache under ~/.cache/matplotlib, and reads that list
+    ever after. On a fresh machine ``make demo`` runs before ``make test`` installs the Korean fonts, and
+    every label was drawn as empty boxes from then on. So when no family of ``FONTS`` but the last is
+    listed, the font files added since are added to this process's list."""
+    manager = font_manager.fontManager
+    names = {f.name for f in manager.ttflist}
+    if not names.isdisjoint(FONTS[:-1]):
+        return names
+    known = {f.fname for f in manager.ttflist}
+    for path in sorted(set(font_manager.findSystemFonts()) - known):
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read: matplotlib skips it too
+            continue
+    return {f.name for f in manager.ttflist}
+
+
 def framed(g, items, fmt: str = "png") -> bytes:
     """The picture's frame (one lane per organization, dates, title, legend) around what
     ``items(fig, ax, g, y_of, styles, fmt)`` draws; ``y_of`` gives each lane's height."""
@@ -36,8 +56,7 @@ def framed(g, items, fmt: str = "png") -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [f for f in FONTS if f in installed] or ["DejaVu Sans"]
+    fonts = [f for f in FONTS if f in installed_fonts(font_manager)] or ["DejaVu Sans"]
 
     lanes = [lane for lane, _ in g.graph["lanes"]]
     labels = {lane: label or words()["no_lane"] for lane, label in g.graph["lanes"]}

@@ -174,6 +174,30 @@ def test_png_is_deterministic_and_has_no_software_stamp(tmp_path, fixture_kg):
     assert b"matplotlib" not in first.lower() and b"Software" not in first
 
 
+def test_png_finds_korean_fonts_installed_after_matplotlib_cached_its_list():
+    """On a fresh machine `make demo` can run before the Korean fonts are installed: matplotlib's cached font
+    list then lacks them for good, and every Korean label would be drawn as empty boxes."""
+    import copy
+    import types
+    from matplotlib import font_manager
+    from kg.export.picture import FONTS, installed_fonts
+    now = font_manager.fontManager
+    if not {f.name for f in now.ttflist} & set(FONTS[:-1]):
+        now = font_manager.FontManager()  # this process's list may be stale itself: the system's fonts now
+    korean = {f.name for f in now.ttflist} & set(FONTS[:-1])
+    if not korean:
+        pytest.skip("no Korean font installed (`make browser` installs fonts-noto-cjk)")
+
+    def cached_before_the_fonts(system_fonts):
+        stale = copy.copy(now)
+        files = {f.fname for f in now.ttflist if f.name in korean}  # a .ttc file holds other faces too
+        stale.ttflist = [f for f in now.ttflist if f.fname not in files]
+        return types.SimpleNamespace(fontManager=stale, findSystemFonts=system_fonts)
+
+    assert korean <= installed_fonts(cached_before_the_fonts(font_manager.findSystemFonts))
+    assert not installed_fonts(cached_before_the_fonts(lambda: [])) & korean
+
+
 def test_graphml_and_gexf_are_one_step_at_the_first_ones_place():
     from kg.export import writing_steps
     assert [step for step, _ in writing_steps(["ttl", "gexf", "html", "graphml"])] == \
