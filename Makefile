@@ -30,7 +30,8 @@ fonts:
 browser: fonts
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  echo "installing chromium (Debian package) for the browser tests"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } \
 	  || echo "WARNING: could not install chromium; the browser tests will be SKIPPED (pytest -rs lists them)"; \
 	fi
 
