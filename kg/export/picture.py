@@ -56,7 +56,8 @@ def framed(g, items, fmt: str = "png") -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
-    fonts = [f for f in FONTS if f in installed_fonts(font_manager)] or ["DejaVu Sans"]
+    installed = installed_fonts(font_manager)
+    fonts = [f for f in FONTS if f in installed] or ["DejaVu Sans"]
 
     lanes = [lane for lane, _ in g.graph["lanes"]]
     labels = {lane: label or words()["no_lane"] for lane, label in g.graph["lanes"]}
