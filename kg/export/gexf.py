@@ -9,11 +9,12 @@ file is the same whenever it is built.
 """
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator
 
 from kg.export.graphml import (NODE_FIELDS, XML_DECLARATION, AttributeKeys, Escaped, escape_attr, flat_rows,
-                               graphml_lines, shared_rows, write_chunks, write_in_step, xml_type)
+                               graphml_lines, shared_rows, write_in_step, xml_type)
 from kg.export.legend import legend
 from kg.views.relations import relations
 from kg.gc_pause import paused_gc
@@ -84,24 +85,28 @@ def latest_day(view) -> str:
 
 
 def write_gexf(kg, out_dir: Path) -> Path:
-    target = Path(out_dir) / "graph.gexf"
-    view = relations(view_source(kg))
-    with paused_gc():
-        nodes, edges = flat_rows(view)
-        with export_output(target) as handle:
-            write_chunks(handle, gexf_lines(nodes, edges, latest_day(view)))
-    return target
+    return write_relations_files(kg, out_dir, ["gexf"])[0]
 
 
 def write_graphml_and_gexf(kg, out_dir: Path) -> list[Path]:
     """:func:`kg.export.graphml.write_graphml` and :func:`write_gexf` in one pass over the view's nodes:
     the same files, each node's attributes flattened once for both."""
-    targets = [Path(out_dir) / "graph.graphml", Path(out_dir) / "graph.gexf"]
+    return write_relations_files(kg, out_dir, ["graphml", "gexf"])
+
+
+FILES = {"graphml": "graph.graphml", "gexf": "graph.gexf"}
+
+
+def write_relations_files(kg, out_dir: Path, names: list[str]) -> list[Path]:
+    """The files of the formats ``names`` (``graphml``, ``gexf``) from one relations view, written in one
+    pass over its nodes (:func:`kg.export.graphml.shared_rows` when there are two)."""
+    targets = [Path(out_dir) / FILES[n] for n in names]
     view = relations(view_source(kg))
     with paused_gc():
         nodes, edges = flat_rows(view)
-        for_graphml, for_gexf = shared_rows(nodes, 2)
-        with export_output(targets[0]) as graphml, export_output(targets[1]) as gexf:
-            write_in_step([(graphml, graphml_lines(for_graphml, edges)),
-                           (gexf, gexf_lines(for_gexf, edges, latest_day(view)))])
+        rows = shared_rows(nodes, len(names)) if len(names) > 1 else [nodes]
+        lines = {"graphml": lambda r: graphml_lines(r, edges), "gexf": lambda r: gexf_lines(r, edges, latest_day(view))}
+        with ExitStack() as files:
+            write_in_step([(files.enter_context(export_output(target)), lines[name](r))
+                           for name, target, r in zip(names, targets, rows)])
     return targets

@@ -20,10 +20,6 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from kg.views.relations import relations
-from kg.gc_pause import paused_gc
-from kg.views import view_source
-from kg.export.files import export_output
 
 JOIN = " | "
 NODE_FIELDS = ("label", "kind", "types", "figures", "evidence", "dates", "first", "last", "support",
@@ -201,17 +197,10 @@ class ChunkWriter:
             self.held = 0
 
 
-def write_chunks(handle, lines: Iterator[str]) -> None:
-    """Encode and write ``lines`` (each ending in a newline) in batches, without characters XML forbids."""
-    writer = ChunkWriter(handle)
-    for line in lines:
-        writer.add(line)
-    writer.flush()
-
-
 def write_in_step(outputs: list[tuple[object, Iterator[str]]]) -> None:
-    """:func:`write_chunks` of several ``(handle, lines)``, a line of each in turn: writers that read one
-    node row each per line (:func:`shared_rows`) then keep only a few rows between them."""
+    """Encode and write each ``(handle, lines)`` (lines ending in a newline) in batches, without characters
+    XML forbids; a line of each in turn: writers that read one node row each per line (:func:`shared_rows`)
+    then keep only a few rows between them."""
     pending = [(ChunkWriter(handle), iter(lines)) for handle, lines in outputs]
     while pending:
         for entry in list(pending):
@@ -295,10 +284,5 @@ def graphml_lines(nodes, edges) -> Iterator[str]:
 
 
 def write_graphml(kg, out_dir: Path) -> Path:
-    target = Path(out_dir) / "graph.graphml"
-    view = relations(view_source(kg))
-    with paused_gc():
-        nodes, edges = flat_rows(view)
-        with export_output(target) as handle:
-            write_chunks(handle, graphml_lines(nodes, edges))
-    return target
+    from kg.export.gexf import write_relations_files  # it imports this module's line makers
+    return write_relations_files(kg, out_dir, ["graphml"])[0]
