@@ -159,7 +159,18 @@ def _build(args: argparse.Namespace) -> int:
               f"{stats.jobs} job(s)), skipped {len(result.skipped)}; "
               f"wrote {stamp.nodes} nodes, {stamp.triples} triples in {time.monotonic() - started:.1f} s:")
         _list_files(out, formats, current)
+    _left_to_exit(result)
     return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def _left_to_exit(*objects) -> None:
+    """Keep ``objects`` alive in a reference cycle that only the collector could free, and :func:`run`
+    freezes it out of the collector's reach: they go back to the system with the process instead of being
+    freed one by one when the build returns (at 10,000 articles the digests' 0.3 M mentions and the rest
+    took 0.37 s, a build's last, for a build that adds one article). Files and temporary folders are
+    closed and removed at exit as before (their finalizers run regardless)."""
+    holder: list = [objects]
+    holder.append(holder)
 
 
 def _report_up_to_date(args: argparse.Namespace, stamp, formats: list[str], out: Path, started: float) -> int:

@@ -80,6 +80,13 @@ def merged_with(old_shared: bytes, old_support: bytes, added: list[bytes], deriv
     return patched(old_shared, replaced, inserted), patched(old_support, replaced, counts)
 
 
+def subjects_not_in(data: bytes, lines: list[bytes]) -> int:
+    """How many subjects of the N-Triples ``lines`` no line of the sorted lines ``data`` has (the distinct
+    subjects the merged lines gain: a node's support count is about a subject of its lines)."""
+    heads = {line[:line.index(b" ") + 1] for line in lines}
+    return sum(1 for head in heads if not data.startswith(head, line_at(data, head)))
+
+
 def line_at(data: bytes, line: bytes) -> int:
     """Where the first of the sorted lines ``data`` (each ending in ``\\n``) not less than ``line`` starts
     (``len(data)`` if none): a binary search over the bytes, from the middle byte back to its line's start."""

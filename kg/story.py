@@ -68,6 +68,7 @@ class IncidentCluster:
     family: str
     units: list[IncidentUnit]
     iri: NamedNode | None = None
+    stated: tuple[str, ...] = ()  # the types its mentions state plainly (not only suspected), sorted
 
     @cached_property  # units are complete when a cluster is made
     def start(self) -> date:
@@ -82,22 +83,41 @@ _NOT_PLACED: tuple[None, dict[str, Any]] = (None, {})  # the answer for a mentio
 
 
 class StoryResolver(Resolver):
+    only_some = False  # True: it has resolved some articles' mentions only (:meth:`empty`), not the whole story
+
     def __init__(self, facts: list, iris: Iris, window_days: int = 365):
         """``facts``: ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s."""
-        self.iris = iris
-        self.window = window_days
-        # article id -> mention key -> the mention's node and what the build knows about it
-        self.answers: dict[str, dict[tuple, tuple[NamedNode, dict[str, Any]]]] = defaultdict(dict)
         told = sorted(told_by_article(facts), key=lambda x: x[0])
-        self.published: dict[str, datetime] = {aid: published for aid, published, _ in told}
+        self._start(iris, window_days, {aid: published for aid, published, _ in told})
         told_of = by_kind({aid: mentions for aid, _, mentions in told})
-        self._incident_of: dict[tuple[str, str | None], NamedNode | None] = {}  # incident_for's answers
-        self._attrs_texts: dict[int, str] = {}  # id of an answer's attrs -> its repr (answers_text)
         self._incidents(told_of["incident"])
         self._remedies(told_of["remedy"])
         self._sanctions(told_of["sanction"])
         self._events(told_of["event"])
         self._figures(told_of["figure"])
+
+    @classmethod
+    def empty(cls, iris: Iris, window_days: int, published: dict[str, datetime]) -> "StoryResolver":
+        """A resolver that has placed nothing yet, for articles published at ``published`` (by id): its
+        stages are then run on some mentions only (:mod:`kg.story_delta`)."""
+        resolver = cls.__new__(cls)
+        resolver._start(iris, window_days, published)
+        resolver.only_some = True
+        resolver.article_units = defaultdict(list)
+        resolver.cluster_of, resolver.clusters_of_org = {}, defaultdict(list)
+        return resolver
+
+    def _start(self, iris: Iris, window_days: int, published: dict[str, datetime]) -> None:
+        self.iris = iris
+        self.window = window_days
+        self.published = published
+        # article id -> mention key -> the mention's node and what the build knows about it
+        self.answers: dict[str, dict[tuple, tuple[NamedNode, dict[str, Any]]]] = defaultdict(dict)
+        self._incident_of: dict[tuple[str, str | None], NamedNode | None] = {}  # incident_for's answers
+        self._attrs_texts: dict[int, str] = {}  # id of an answer's attrs -> its repr (answers_text)
+        # kind -> group key -> the ids of the articles with a mention in it: the groups whose nodes are
+        # decided by all their members together (what kg.story_delta replays when an article joins one)
+        self.groups: dict[str, dict[tuple, set[str]]] = {"remedy": {}, "sanction": {}, "figure": {}}
 
     # ------------------------------------------------------------ the Resolver interface
     def node_for(self, article_id: str, mention: Mention) -> NamedNode | None:
@@ -128,6 +148,11 @@ class StoryResolver(Resolver):
             parts.append(f"{m.kind} {m.start} {m.end} {node.value if node is not None else '-'} {text}")
         return "\n".join(parts)
 
+    @property
+    def incidents_placed(self) -> dict[tuple[str, str | None], NamedNode | None]:
+        """The incident each (article id, organization) asked about was placed in (:meth:`incident_for`)."""
+        return self._incident_of
+
     def _answer(self, members: Iterable[tuple[str, Mention]], node: NamedNode, attrs: dict[str, Any]) -> None:
         """Record what the mentions ``members`` ((article id, mention) pairs) are: one node, and one ``attrs``
         dict they share (read only, like every answer: the mappers and story keys only read them)."""
@@ -138,15 +163,8 @@ class StoryResolver(Resolver):
 
     # ------------------------------------------------------------ incidents
     def _incidents(self, told: list[tuple[str, Mention]]) -> None:
-        groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
-        for aid, m in told:
-            groups[(aid, m.value, m.get("family", "breach"))].append(m)
-        units: list[IncidentUnit] = []
         self.article_units: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
-        for (aid, org, family), ms in sorted(groups.items()):
-            for unit in self._split(aid, org, family, self.published[aid].date(), ms):
-                units.append(unit)
-                self.article_units[(aid, org)].append(unit)
+        units = self.units(told)
         by_key: dict[tuple[str, str], list[IncidentUnit]] = defaultdict(list)
         for u in units:
             by_key[(u.org, u.family)].append(u)
@@ -166,10 +184,23 @@ class StoryResolver(Resolver):
         for c in self.clusters:
             self.clusters_of_org[c.org].append(c)
             c.iri = self.iris.thing("incident", c.org, c.family, c.start.isoformat()[:7])
-            stated = sorted({m.get("type") for u in c.units for m in u.mentions if not m.get("suspected")})
+            c.stated = stated_types(m for u in c.units for m in u.mentions)
             for u in c.units:
                 self.cluster_of[id(u)] = c
-            self._answer(((u.article, m) for u in c.units for m in u.mentions), c.iri, {"stated": tuple(stated)})
+            self._answer(((u.article, m) for u in c.units for m in u.mentions), c.iri, {"stated": c.stated})
+
+    def units(self, told: list[tuple[str, Mention]]) -> list[IncidentUnit]:
+        """The incident units of the mentions ``told``: per article, organization and family, apart when
+        their dates lie apart (:meth:`_split`); each is also listed in ``article_units``."""
+        groups: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+        for aid, m in told:
+            groups[(aid, m.value, m.get("family", "breach"))].append(m)
+        units: list[IncidentUnit] = []
+        for (aid, org, family), ms in sorted(groups.items()):
+            for unit in self._split(aid, org, family, self.published[aid].date(), ms):
+                units.append(unit)
+                self.article_units[(aid, org)].append(unit)
+        return units
 
     def _split(self, aid: str, org: str, family: str, pub: date, ms: list[Mention]) -> list[IncidentUnit]:
         """One article's mentions of one organization and family: apart when their dates lie apart.
@@ -219,12 +250,20 @@ class StoryResolver(Resolver):
 
     # ------------------------------------------------------------ remedies
     def _remedies(self, told: list[tuple[str, Mention]]) -> None:
+        self._resolve_remedies(self._remedy_groups(told))
+
+    def _remedy_groups(self, told: list[tuple[str, Mention]]) -> dict[tuple, list[tuple[str, Mention, dict]]]:
+        """(organization, type, incident) -> its items (article id, mention, period), in the order told."""
         groups: dict[tuple, list[tuple[str, Mention, dict]]] = defaultdict(list)
         for aid, m in told:
             said = m.attr_map()  # read five times
             org = said.get("org")
             inc = self.incident_for(aid, org)
             groups[(org, m.value, inc.value if inc else "")].append((aid, m, period_of(said)))
+        return groups
+
+    def _resolve_remedies(self, groups: dict[tuple, list[tuple[str, Mention, dict]]]) -> None:
+        self._record("remedy", groups)
         for (org, rtype, inc), items in sorted(groups.items()):
             items.sort(key=lambda x: (-len(x[2]), x[0], x[1].start))
             clusters = merge_periods(items)
@@ -236,10 +275,18 @@ class StoryResolver(Resolver):
 
     # ------------------------------------------------------------ sanctions
     def _sanctions(self, told: list[tuple[str, Mention]]) -> None:
+        self._resolve_sanctions(self._sanction_groups(told))
+
+    def _sanction_groups(self, told: list[tuple[str, Mention]]) -> dict[tuple, list[tuple[str, Mention]]]:
+        """(organization sanctioned, type, incident) -> its items (article id, mention), in the order told."""
         groups: dict[tuple, list[tuple[str, Mention]]] = defaultdict(list)
         for aid, m in told:
             inc = self.incident_for(aid, m.get("on"))
             groups[(m.get("on"), m.value, inc.value if inc else "")].append((aid, m))
+        return groups
+
+    def _resolve_sanctions(self, groups: dict[tuple, list[tuple[str, Mention]]]) -> None:
+        self._record("sanction", groups)
         for (on, stype, inc), items in sorted(groups.items()):
             regulators = sorted({m.get("by") for _, m in items if m.get("by")})
             only = regulators[0] if len(regulators) == 1 else ""
@@ -266,11 +313,19 @@ class StoryResolver(Resolver):
 
     # ------------------------------------------------------------ figures
     def _figures(self, told: list[tuple[str, Mention]]) -> None:
+        self._resolve_figures(self._figure_groups(told))
+
+    def _figure_groups(self, told: list[tuple[str, Mention]]) -> dict[tuple, list[tuple[datetime, Any, str, Mention]]]:
+        """(incident, measure) -> its items (published, number, article id, mention), in the order told."""
         reports: dict[tuple[str, str], list[tuple[datetime, Any, str, Mention]]] = defaultdict(list)
         for aid, m in told:
             inc = self.incident_for(aid, m.get("org"))
             if inc is not None:
                 reports[(inc.value, m.value)].append((self.published[aid], m.get("number"), aid, m))
+        return reports
+
+    def _resolve_figures(self, reports: dict[tuple, list[tuple[datetime, Any, str, Mention]]]) -> None:
+        self._record("figure", reports, at=2)
         for (inc, measure), items in sorted(reports.items()):
             current = [x for x in items if not x[3].get("superseded")] or items
             last = max(x[0] for x in current)
@@ -287,6 +342,17 @@ class StoryResolver(Resolver):
                 number = values[key]
                 self._answer(ms, self.iris.thing("figure", measure, number, inc),
                              {"incident": incident, "latest": number == latest})
+
+    def _record(self, kind: str, groups: dict[tuple, list[tuple]], at: int = 0) -> None:
+        """Keep which articles have a mention in each group (``item[at]`` of each of its items)."""
+        recorded = self.groups[kind]
+        for key, items in groups.items():
+            recorded[key] = {item[at] for item in items}
+
+
+def stated_types(mentions: Iterable[Mention]) -> tuple[str, ...]:
+    """The incident types that incident mentions state plainly, sorted (an incident's ``stated`` attr)."""
+    return tuple(sorted({m.get("type") for m in mentions if not m.get("suspected")}))
 
 
 def period_of(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -353,6 +419,11 @@ def story_resolver(facts: list, iris: Iris) -> StoryResolver:
     """The resolver of the whole build, made with the cyclic collector paused (:func:`kg.gc_pause.paused_gc`):
     it is a million small tuples and dicts that live on, which each collection would walk again
     (at 10,000 articles half the time it takes)."""
-    from kg.extract.incidents import rules
     with paused_gc():
-        return StoryResolver(facts, iris, rules().window_days)
+        return StoryResolver(facts, iris, window_days())
+
+
+def window_days() -> int:
+    """How far apart in days two incident mentions may lie and still be one incident (kg/resources)."""
+    from kg.extract.incidents import rules
+    return rules().window_days

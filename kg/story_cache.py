@@ -30,7 +30,8 @@ from kg.atomic import write_file
 
 # {"pack": file name, "spans": {story key: (offset, size)}, and what a build adding articles reads
 #  (kg.delta): "articles": {article id: story key}, "shared" and "support": (offset, size) (the story lines
-#  are all before the shared ones), "basis": what made them}
+#  are all before the shared ones), "basis": what made them, "ledger": kg.story_delta.ledger_of,
+#  "subjects": how many distinct subjects the shared lines have}
 INDEX = "index.pickle"
 PACK_SUFFIX = ".pack"
 _WRITING = ".part"  # a pack being written
@@ -45,6 +46,8 @@ class StoryPack:
         self.spans: dict[str, tuple[int, int]] = {}
         self.articles: dict[str, str] = {}  # the last build's article ids and their story keys (kg.delta)
         self.basis = ""
+        self.ledger: dict | None = None  # what a build adding articles resolves them against (kg.story_delta)
+        self.subjects: int | None = None  # the distinct subjects of the shared lines
         self.shared = self.support = (0, 0)
         self._fd = -1
         if folder is None:
@@ -60,6 +63,8 @@ class StoryPack:
         try:  # an index of earlier versions has none of this: no build adds to its pack
             self.shared, self.support = index["shared"], index["support"]
             self.articles, self.basis = dict(index["articles"]), str(index["basis"])
+            self.ledger = index.get("ledger")
+            self.subjects = index.get("subjects")
         except Exception:
             self.articles = {}
 

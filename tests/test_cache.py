@@ -470,6 +470,7 @@ def test_worker_processes_take_the_story_lines_from_the_pack(corpus, tmp_path, m
     monkeypatch.setattr(kg.graph, "story_lines", not_again)  # forked processes inherit it
     # the same articles again would take the last build's merged lines whole (kg.delta): not here
     monkeypatch.setattr(kg.graph, "keys_if_only_added", lambda *args: None)
+    monkeypatch.setattr(kg.graph, "resolve_added", lambda *args: None)  # nor resolve nothing new (kg.story_delta)
     again = build([corpus], cache=cache, jobs=2)
     assert again.skipped == [] and again.kg.triples == first.kg.triples
     assert (tmp_path / "pools closed").read_text() == "closed\n" * 2

@@ -16,12 +16,13 @@ from generate import generate  # noqa: E402
 import kg.graph  # noqa: E402
 from kg.build import STORIES, build, collect  # noqa: E402
 from kg.cache import FactsCache  # noqa: E402
-from kg.delta import holds_line, keys_if_only_added, line_at, merged_with, patched  # noqa: E402
+from kg.delta import holds_line, keys_if_only_added, line_at, merged_with, patched, subjects_not_in  # noqa: E402
 from kg.export import write_all  # noqa: E402
 from kg.graph import story_key, support_counts, support_line  # noqa: E402
 from kg.iris import Iris  # noqa: E402
 from kg.render import RenderStore  # noqa: E402
 from kg.story import story_resolver  # noqa: E402
+from kg.story_delta import ledger_of  # noqa: E402
 from kg.story_cache import INDEX, StoryPack  # noqa: E402
 from kg.vocab import DEFAULT_BASE_IRI, PROV  # noqa: E402
 
@@ -82,6 +83,9 @@ def test_adding_an_article_merges_only_its_lines_and_gives_the_same_bytes(articl
     assert paths_taken == ["whole", "added"]
     whole = built(articles, None, tmp_path / "whole")
     assert graph.shared_nt == whole.shared_nt and graph.support_nt == whole.support_nt
+    subjects = {line.split(b" ")[0] for line in whole.shared_nt.splitlines()}
+    assert graph.shared_subjects == whole.shared_subjects == len(subjects)
+    assert graph.node_count == whole.node_count
     assert [graph.story_nt(d) for d in graph.digests] == [whole.story_nt(d) for d in whole.digests]
     same_exports(tmp_path / "added", tmp_path / "whole")
     # the pack kept names every article now; the same articles into another folder take it whole
@@ -90,6 +94,23 @@ def test_adding_an_article_merges_only_its_lines_and_gives_the_same_bytes(articl
     assert paths_taken == ["whole", "added", "whole", "added"]  # the third: without a cache
     assert again.shared_nt == whole.shared_nt
     same_exports(tmp_path / "again", tmp_path / "whole")
+
+
+def test_an_added_article_that_leaves_the_old_stories_is_resolved_alone(articles, tmp_path, monkeypatch):
+    """The last build's ledger (kg.story_delta) answers for the quiet article: no resolver over every article."""
+    built(articles[:-1], tmp_path / "cache", tmp_path / "first")
+    made: list[int] = []
+    real = kg.graph.story_resolver
+    monkeypatch.setattr(kg.graph, "story_resolver", lambda digests, iris: made.append(len(digests)) or real(digests, iris))
+    built(articles, tmp_path / "cache", tmp_path / "added")
+    assert made == []
+    built(articles, None, tmp_path / "whole")
+    assert made == [COUNT + 1]
+    same_exports(tmp_path / "added", tmp_path / "whole")
+    # and the ledger it kept is the one the whole resolver makes, for the build after
+    index = pickle.loads((story_folder(tmp_path / "cache") / INDEX).read_bytes())
+    digests = build(articles, cache=FactsCache(tmp_path / "cache")).kg.digests
+    assert index["ledger"] == ledger_of(real(digests, Iris()), digests)
 
 
 def test_an_added_article_that_moves_other_stories_assembles_the_whole_story(corpus, tmp_path, paths_taken):
@@ -222,6 +243,13 @@ def test_line_at_finds_the_first_line_not_less(lines, line, expected):
     data = b"".join(lines)
     assert line_at(data, line) == expected
     assert holds_line(data, line) == (line in lines)
+
+
+def test_subjects_not_in_counts_the_subjects_the_sorted_lines_lack():
+    data = b"".join(sorted([b"<a> <p> 1 .\n", b"<a-b> <p> 2 .\n", b"<c> <p> 3 .\n"]))  # <a-b> first
+    lines = [b"<a> <q> 4 .\n", b"<a-> <p> 5 .\n", b"<b> <p> 6 .\n", b"<b> <q> 7 .\n", b"<c> <q> 8 .\n"]
+    assert subjects_not_in(data, lines) == 2  # <a-> and <b>
+    assert subjects_not_in(b"", lines) == 4 and subjects_not_in(data, []) == 0
 
 
 def test_patched_removes_and_inserts_in_order():
