@@ -101,7 +101,8 @@ def test_an_added_article_that_leaves_the_old_stories_is_resolved_alone(articles
     built(articles[:-1], tmp_path / "cache", tmp_path / "first")
     made: list[int] = []
     real = kg.graph.story_resolver
-    monkeypatch.setattr(kg.graph, "story_resolver", lambda digests, iris: made.append(len(digests)) or real(digests, iris))
+    monkeypatch.setattr(kg.graph, "story_resolver",
+                        lambda digests, iris: made.append(len(digests)) or real(digests, iris))
     built(articles, tmp_path / "cache", tmp_path / "added")
     assert made == []
     built(articles, None, tmp_path / "whole")
