@@ -217,7 +217,7 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
 
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
                  spool: int, spool_path: Path | None = None
-                 ) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int]]:
+                 ) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int], int | None]:
     """Written to the file ``spool``: each article's story lines, the sorted shared lines with the support
     counts, and the support counts alone; returns where each is there (offset, size), the story lines by
     article id, and how many distinct subjects the shared lines have (None if not known: the last build's
@@ -269,7 +269,7 @@ def resolved(digests: list[ArticleDigest], iris: Iris, pack: StoryPack, basis: s
 
 
 def lines_merged(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolver, jobs: int, pack: StoryPack,
-                 spool: int) -> tuple[dict, dict, list[tuple[int, int]], dict[str, str]]:
+                 spool: int) -> tuple[dict, dict, list[tuple[int, int]], dict[str, str], int]:
     """:func:`merged_lines` of every article: (story spans by id, by key, [shared span, support span],
     story keys by id, distinct subjects of the shared lines)."""
     offsets: dict[str, tuple[int, int]] = {}
@@ -304,7 +304,7 @@ def lines_merged(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolv
 
 
 def lines_added(digests: list[ArticleDigest], keys: dict[str, str], iris: Iris, resolver: StoryResolver,
-                pack: StoryPack, spool: int) -> tuple[dict, dict, list[tuple[int, int]]]:
+                pack: StoryPack, spool: int) -> tuple[dict, dict, list[tuple[int, int]], int | None]:
     """:func:`merged_lines` of a build that only adds articles to the last one (:mod:`kg.delta`): the last
     build's story lines copied as they lie in its pack (at the same offsets), the new articles' after them,
     and the last build's shared lines with the new articles' merged in: (story spans by id, by key,

@@ -84,6 +84,8 @@ _NOT_PLACED: tuple[None, dict[str, Any]] = (None, {})  # the answer for a mentio
 
 class StoryResolver(Resolver):
     only_some = False  # True: it has resolved some articles' mentions only (:meth:`empty`), not the whole story
+    # where the article id is in the items of each kind's groups (the _*_groups methods)
+    ARTICLE_AT = {"remedy": 0, "sanction": 0, "figure": 2}
 
     def __init__(self, facts: list, iris: Iris, window_days: int = 365):
         """``facts``: ``kg.graph.ArticleFacts`` or ``kg.render.ArticleDigest``s."""
@@ -149,9 +151,10 @@ class StoryResolver(Resolver):
         return "\n".join(parts)
 
     @property
-    def incidents_placed(self) -> dict[tuple[str, str | None], NamedNode | None]:
-        """The incident each (article id, organization) asked about was placed in (:meth:`incident_for`)."""
-        return self._incident_of
+    def incidents_placed(self) -> dict[tuple[str, str | None], str | None]:
+        """The IRI of the incident each (article id, organization) asked about was placed in
+        (:meth:`incident_for`), or None."""
+        return {key: inc.value if inc is not None else None for key, inc in self._incident_of.items()}
 
     def _answer(self, members: Iterable[tuple[str, Mention]], node: NamedNode, attrs: dict[str, Any]) -> None:
         """Record what the mentions ``members`` ((article id, mention) pairs) are: one node, and one ``attrs``
@@ -325,7 +328,7 @@ class StoryResolver(Resolver):
         return reports
 
     def _resolve_figures(self, reports: dict[tuple, list[tuple[datetime, Any, str, Mention]]]) -> None:
-        self._record("figure", reports, at=2)
+        self._record("figure", reports)
         for (inc, measure), items in sorted(reports.items()):
             current = [x for x in items if not x[3].get("superseded")] or items
             last = max(x[0] for x in current)
@@ -343,9 +346,9 @@ class StoryResolver(Resolver):
                 self._answer(ms, self.iris.thing("figure", measure, number, inc),
                              {"incident": incident, "latest": number == latest})
 
-    def _record(self, kind: str, groups: dict[tuple, list[tuple]], at: int = 0) -> None:
-        """Keep which articles have a mention in each group (``item[at]`` of each of its items)."""
-        recorded = self.groups[kind]
+    def _record(self, kind: str, groups: dict[tuple, list[tuple]]) -> None:
+        """Keep which articles have a mention in each group."""
+        recorded, at = self.groups[kind], self.ARTICLE_AT[kind]
         for key, items in groups.items():
             recorded[key] = {item[at] for item in items}
 

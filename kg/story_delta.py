@@ -41,10 +41,10 @@ from kg.story import StoryResolver, by_kind, stated_types
 Ledger = dict[str, Any]
 
 # the stages whose nodes a group's members decide together: the resolver's methods that group a kind's
-# mentions and that resolve the groups, and where the article id is in a group's items
-_GROUPED = (("remedy", StoryResolver._remedy_groups, StoryResolver._resolve_remedies, 0),
-            ("sanction", StoryResolver._sanction_groups, StoryResolver._resolve_sanctions, 0),
-            ("figure", StoryResolver._figure_groups, StoryResolver._resolve_figures, 2))
+# mentions and that resolve the groups
+_GROUPED = (("remedy", StoryResolver._remedy_groups, StoryResolver._resolve_remedies),
+            ("sanction", StoryResolver._sanction_groups, StoryResolver._resolve_sanctions),
+            ("figure", StoryResolver._figure_groups, StoryResolver._resolve_figures))
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def ledger_of(resolver: StoryResolver, digests: list) -> Ledger:
     return {
         "window": resolver.window,
         "clusters": [(c.org, c.family, c.start, c.end, c.iri.value, c.stated) for c in resolver.clusters],
-        "incidents": {key: inc.value if inc is not None else None for key, inc in resolver.incidents_placed.items()},
+        "incidents": resolver.incidents_placed,
         "groups": resolver.groups,
         "contents": {d.id: d.content_hash for d in digests},
     }
@@ -132,13 +132,12 @@ def _resolve_new(digests: list, new: list, iris: Iris, window: int, ledger: Ledg
     by_id = {d.id: d for d in digests}
     new_ids = {d.id for d in new}
     groups = dict(ledger["groups"])
-    for kind, grouped, resolve, at in _GROUPED:
-        joined = _replayed(kind, grouped, resolve, at, fresh, told[kind], ledger, by_id, new_ids)
+    for kind, grouped, resolve in _GROUPED:
+        joined = _replayed(kind, grouped, resolve, fresh, told[kind], ledger, by_id, new_ids)
         if joined is None:
             return None
         groups[kind] = {**groups[kind], **joined}
-    placed = {**ledger["incidents"],
-              **{key: inc.value if inc is not None else None for key, inc in fresh.incidents_placed.items()}}
+    placed = {**ledger["incidents"], **fresh.incidents_placed}
     return fresh, groups, placed
 
 
@@ -154,11 +153,12 @@ def _joined_clusters(fresh: StoryResolver, told: list, spans: dict[tuple[str, st
     return True
 
 
-def _replayed(kind: str, grouped: Callable, resolve: Callable, at: int, fresh: StoryResolver, told: list,
+def _replayed(kind: str, grouped: Callable, resolve: Callable, fresh: StoryResolver, told: list,
               ledger: Ledger, by_id: dict, new_ids: set[str]) -> dict[tuple, set[str]] | None:
     """Resolve the groups of ``kind`` the new articles' mentions (``told``) join, with their other members
-    (``grouped`` and ``resolve``: the resolver's methods; ``item[at]``: an item's article id); their answers
-    go to ``fresh``. The groups' members with the new articles in, or None if an old member's answer changed."""
+    (``grouped`` and ``resolve``: the resolver's methods); their answers go to ``fresh``. The groups' members
+    with the new articles in, or None if an old member's answer changed."""
+    at = StoryResolver.ARTICLE_AT[kind]
     replay = _Replay(fresh, ledger["incidents"], new_ids)
     joining = grouped(replay, told)
     last = ledger["groups"][kind]
