@@ -32,6 +32,7 @@ _EXTRACT_DIR = os.path.join("kg", "extract") + os.sep
 _CHUNK = 32  # files per task sent to a worker
 CHECKPOINT_SECONDS = 10.0  # the longest a build goes without recording what it made (see _Checkpoints)
 STORIES = "story"  # beside the render packs in the cache: the last build's story lines (kg.story_cache)
+EXPORT_MEMO = "exports"  # beside them: what the last build's exports hold of the shared part (kg.export.pieces)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def build(paths: Iterable[str | os.PathLike], base_iri: str = DEFAULT_BASE_IRI,
     kg = assemble_or_skip(digests, iris, skipped, jobs=jobs,
                           story_cache=store.folder / STORIES if cache is not None else None)
     kg._keep = keep
+    if cache is not None:
+        kg.export_memo = store.folder / EXPORT_MEMO
     result = BuildResult(kg, skipped, stats=stats)
     if cache is not None:
         cache.save(digests + stats.duplicates, store)
@@ -153,7 +156,7 @@ def collect(paths: Iterable[str | os.PathLike], store: RenderStore, progress: Pr
     for n, (path, outcome, was_cached) in enumerate(_outcomes(files, jobs, cache, store, hashes or {}), start=1):
         if progress:
             progress(n, len(files), path)
-        checkpoint(digests, stats.duplicates)
+        checkpoint(digests, stats.duplicates, stats.extracted)
         if isinstance(outcome, Skip):
             skipped.append(outcome)
             continue
@@ -179,17 +182,19 @@ Outcome = tuple[str, "ArticleDigest | Skip", bool]
 
 class _Checkpoints:
     """Records in the cache's indexes what a build has made so far (:meth:`FactsCache.save` without tidying),
-    so that a killed build is resumed by the next rather than started again: after 32, 64, 128 ... new
-    articles (a dozen at 10,000 articles, ~10 ms each) and at least every CHECKPOINT_SECONDS."""
+    so that a killed build is resumed by the next rather than started again: after 32, 64, 128 ... articles
+    extracted (a dozen at 10,000 articles, ~10 ms each) and at least every CHECKPOINT_SECONDS while it
+    extracts. Articles taken from the cache are in its indexes already: a build adding one article to
+    10,000 made nine checkpoints of them (0.16 s) before."""
 
     def __init__(self, cache: FactsCache | None, store: RenderStore):
         self.cache, self.store = cache, store
         self.recorded, self.at = 0, time.monotonic()
 
-    def __call__(self, digests: list[ArticleDigest], duplicates: list[ArticleDigest]) -> None:
+    def __call__(self, digests: list[ArticleDigest], duplicates: list[ArticleDigest], made: int) -> None:
+        """``made``: how many of ``digests`` and ``duplicates`` were extracted rather than found cached."""
         if self.cache is None:
             return
-        made = len(digests) + len(duplicates)
         if made - self.recorded >= max(_CHUNK, self.recorded) or \
                 (made > self.recorded and time.monotonic() - self.at >= CHECKPOINT_SECONDS):
             self.cache.save(digests + duplicates, self.store, tidy=False)

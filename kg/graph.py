@@ -40,6 +40,10 @@ from kg.vocab import PROV, TIKG, XSD, DEFAULT_BASE_IRI
 from kg.workers import can_fork, in_child, pooled_map
 
 
+# (distinct subjects, lines) of the shared lines, each None where not known
+SharedCounts = tuple[int | None, int | None]
+
+
 @dataclass(frozen=True)
 class ArticleFacts:
     """One article and what the extractors found in it: the unit that is cached and parallelised."""
@@ -60,6 +64,8 @@ class KnowledgeGraph:
     shared_nt: bytes = b""  # sorted lines about nodes that are not one article's own, support counts included
     support_nt: bytes = b""  # the tikg:supportCount lines (TriG's default graph)
     shared_subjects: int | None = None  # the distinct subjects of shared_nt, if the assembly counted them
+    shared_lines: int | None = None  # and its lines
+    export_memo: Path | None = None  # where the writers keep what their files hold (kg.export.pieces); no cache: None
     _keep: object = field(default=None, repr=False)  # a temporary render folder that must outlive the graph
     _spool: object = field(default=None, repr=False)  # the file of the articles' story lines (kg.story_cache)
 
@@ -74,7 +80,8 @@ class KnowledgeGraph:
     # -- sizes without reading the render entries
     @property
     def triple_count(self) -> int:
-        return self.shared_nt.count(b"\n") + sum(d.local_triples for d in self.digests)
+        shared = self.shared_lines if self.shared_lines is not None else self.shared_nt.count(b"\n")
+        return shared + sum(d.local_triples for d in self.digests)
 
     @property
     def node_count(self) -> int:
@@ -210,21 +217,22 @@ def assemble_digests(digests: list[ArticleDigest], iris: Iris, jobs: int = 1,
         spool.close()
         discard_spool(spool_path)
         raise
-    kg.story, shared, support, kg.shared_subjects = merged
+    kg.story, shared, support, (kg.shared_subjects, kg.shared_lines) = merged
     kg.shared_nt, kg.support_nt = (read_at(kg._spool.fileno(), span) for span in (shared, support))
     return kg
 
 
 def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cache: Path | None,
                  spool: int, spool_path: Path | None = None
-                 ) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int], int | None]:
+                 ) -> tuple[dict[str, tuple[int, int]], tuple[int, int], tuple[int, int], SharedCounts]:
     """Written to the file ``spool``: each article's story lines, the sorted shared lines with the support
     counts, and the support counts alone; returns where each is there (offset, size), the story lines by
-    article id, and how many distinct subjects the shared lines have (None if not known: the last build's
-    pack does not say). (From a child process, the shared lines came back 0.6-1 s faster this way than pickled:
-    0.18 GB at 10,000 articles.) The story lines are read from ``story_cache`` where it has them, and the
-    spool (at ``spool_path``, in that folder) is kept there for the next build (:mod:`kg.story_cache`).
-    A build that only adds a few articles to the last one merges theirs into its lines (:mod:`kg.delta`)."""
+    article id, and how many distinct subjects and lines the shared lines have (None where not known: the
+    last build's pack does not say). (From a child process, the shared lines came back 0.6-1 s faster
+    this way than pickled: 0.18 GB at 10,000 articles.) The story lines are read from ``story_cache`` where
+    it has them, and the spool (at ``spool_path``, in that folder) is kept there for the next build
+    (:mod:`kg.story_cache`). A build that only adds a few articles to the last one merges theirs into its
+    lines (:mod:`kg.delta`)."""
     pack = StoryPack(story_cache)
     made = None
     try:
@@ -232,8 +240,8 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
         resolver, keys, ledger = resolved(digests, iris, pack, basis, story_cache is not None)
         if keys is not None:
             try:
-                offsets, by_key, spans, subjects = lines_added(digests, keys, iris, resolver, pack, spool)
-                made = offsets, by_key, spans, keys, subjects
+                offsets, by_key, spans, counts = lines_added(digests, keys, iris, resolver, pack, spool)
+                made = offsets, by_key, spans, keys, counts
             except OSError:  # the last build's pack cannot be read after all: the whole story, then
                 os.ftruncate(spool, 0)
                 os.lseek(spool, 0, os.SEEK_SET)
@@ -244,11 +252,11 @@ def merged_lines(digests: list[ArticleDigest], iris: Iris, jobs: int, story_cach
             made = lines_merged(digests, iris, resolver, jobs, pack, spool)
     finally:
         pack.close()
-    offsets, by_key, (shared, support), keys, subjects = made
+    offsets, by_key, (shared, support), keys, counts = made
     if story_cache is not None and spool_path is not None:
         keep_spool(story_cache, spool_path, by_key, articles=keys, basis=basis, shared=shared, support=support,
-                   ledger=ledger, subjects=subjects)
-    return offsets, shared, support, subjects
+                   ledger=ledger, subjects=counts[0], lines=counts[1])
+    return offsets, shared, support, counts
 
 
 def resolved(digests: list[ArticleDigest], iris: Iris, pack: StoryPack, basis: str, keep: bool
@@ -269,9 +277,9 @@ def resolved(digests: list[ArticleDigest], iris: Iris, pack: StoryPack, basis: s
 
 
 def lines_merged(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolver, jobs: int, pack: StoryPack,
-                 spool: int) -> tuple[dict, dict, list[tuple[int, int]], dict[str, str], int]:
+                 spool: int) -> tuple[dict, dict, list[tuple[int, int]], dict[str, str], SharedCounts]:
     """:func:`merged_lines` of every article: (story spans by id, by key, [shared span, support span],
-    story keys by id, distinct subjects of the shared lines)."""
+    story keys by id, distinct subjects and lines of the shared lines)."""
     offsets: dict[str, tuple[int, int]] = {}
     by_key: dict[str, tuple[int, int]] = {}
     keys: dict[str, str] = {}
@@ -300,15 +308,15 @@ def lines_merged(digests: list[ArticleDigest], iris: Iris, resolver: StoryResolv
             handle.write(part)
             spans.append((at, len(part)))
             at += len(part)
-    return offsets, by_key, spans, keys, subjects
+    return offsets, by_key, spans, keys, (subjects, len(runs))
 
 
 def lines_added(digests: list[ArticleDigest], keys: dict[str, str], iris: Iris, resolver: StoryResolver,
-                pack: StoryPack, spool: int) -> tuple[dict, dict, list[tuple[int, int]], int | None]:
+                pack: StoryPack, spool: int) -> tuple[dict, dict, list[tuple[int, int]], SharedCounts]:
     """:func:`merged_lines` of a build that only adds articles to the last one (:mod:`kg.delta`): the last
     build's story lines copied as they lie in its pack (at the same offsets), the new articles' after them,
     and the last build's shared lines with the new articles' merged in: (story spans by id, by key,
-    [shared span, support span], distinct subjects of the shared lines or None). Raises OSError if the pack
+    [shared span, support span], distinct subjects and lines of the shared lines or None). Raises OSError if the pack
     cannot be read."""
     at = pack.shared[0]  # where the last build's story lines end
     copy_file_span(pack.fd, spool, 0, at)
@@ -328,14 +336,15 @@ def lines_added(digests: list[ArticleDigest], keys: dict[str, str], iris: Iris, 
             offsets[d.id] = by_key[key] = span
         old_shared, old_support = pack.read(pack.shared), pack.read(pack.support)
         lines = chunk_lines(added)
-        parts = merged_with(old_shared, old_support, lines, _DERIVED, support_line)
+        *parts, gained = merged_with(old_shared, old_support, lines, _DERIVED, support_line)
         subjects = pack.subjects + subjects_not_in(old_shared, lines) if pack.subjects is not None else None
+        count = pack.lines + gained if pack.lines is not None else None
         spans = []
         for part in parts:
             handle.write(part)
             spans.append((at, len(part)))
             at += len(part)
-    return offsets, by_key, spans, subjects
+    return offsets, by_key, spans, (subjects, count)
 
 
 def delta_basis(iris: Iris) -> str:

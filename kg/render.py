@@ -24,6 +24,7 @@ import os
 import pickle
 import re
 import struct
+import zlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,7 +60,13 @@ _RENDER_CODE = ("render.py", "iris.py", "vocab.py", "mapping/*.py", "export/json
 
 @dataclass
 class ArticleDigest:
-    """What the main process keeps of one article (the rest is in its render entry)."""
+    """What the main process keeps of one article (the rest is in its render entry).
+
+    Pickled, its story mentions and sentences are pickled on their own, one piece a kind of mention, and
+    unpickled when first read (:meth:`story_of_kind` reads one kind): the main process never reads them
+    (the story is assembled in a child process), and a build that adds one article reads only the
+    mentions of the groups it joins (kg.story_delta). At 10,000 articles the 285,000 story mentions took
+    0.63 of the 0.83 s it took to unpickle the digests a build takes from the cache."""
 
     id: str
     path: str
@@ -76,6 +83,44 @@ class ArticleDigest:
     data_offset: int = field(default=0, compare=False)
     stored: tuple = field(default=(), compare=False)  # (key, pack name, offset, size) of its render entry
     facts_stored: tuple = field(default=(), compare=False)  # the same of its facts entry (kg.cache)
+
+    def story_of_kind(self, kind: str) -> tuple[Mention, ...]:
+        """The story mentions of one kind, in text order."""
+        if "story_mentions" in self.__dict__:
+            return tuple(m for m in self.story_mentions if m.kind == kind)
+        kinds = self.__dict__["_story_kinds"]
+        found = kinds.get(kind, ())
+        if isinstance(found, bytes):
+            found = kinds[kind] = pickle.loads(found)
+        return found
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if "story_mentions" in state:
+            mentions = state.pop("story_mentions")
+            by_kind: dict[str, list[Mention]] = {}
+            for m in mentions:
+                by_kind.setdefault(m.kind, []).append(m)
+            state["_story_kinds"] = {kind: pickle.dumps(tuple(ms), protocol=pickle.HIGHEST_PROTOCOL)
+                                     for kind, ms in by_kind.items()}
+            state["_story_order"] = tuple(m.kind for m in mentions)
+        if "sentence_of" in state:
+            state["_story_sentences"] = pickle.dumps((state.pop("sentence_of"), state.pop("story_sentences")),
+                                                     protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str):
+        """The story fields, unpickled when first read (see the class)."""
+        state = self.__dict__
+        if name == "story_mentions" and "_story_order" in state:
+            queues = {kind: iter(self.story_of_kind(kind)) for kind in state["_story_kinds"]}
+            state["story_mentions"] = tuple(next(queues[kind]) for kind in state.pop("_story_order"))
+            del state["_story_kinds"]
+            return state["story_mentions"]
+        if name in ("sentence_of", "story_sentences") and "_story_sentences" in state:
+            state["sentence_of"], state["story_sentences"] = pickle.loads(state.pop("_story_sentences"))
+            return state[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def section(self, name: str) -> bytes:
         """One of SECTIONS, read from the render entry."""
@@ -177,6 +222,11 @@ def turtle_fragment(nt: bytes, base: str) -> bytes:
 
 # a run of sorted N-Triples lines about one subject (sorting keeps them together: the subject term is
 # followed by a space, which sorts before any character of a term)
+# where runs_in_pieces cuts: at 10,000 articles about 800 pieces of the shared part's 53,000 subjects
+PIECE_CUT_BITS = 63
+PIECE_LEAST = 1 << 16
+PIECE_MOST = 1 << 22
+
 _SUBJECT_RUN = re.compile(rb"^([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*", re.M)
 
 
@@ -186,28 +236,28 @@ def subject_runs(nt: bytes) -> Iterator[tuple[bytes, int, int]]:
         yield m.group(1), m.start(), m.end()
 
 
-def runs_in_pieces(nt: bytes, runs: Iterable[tuple[bytes, int, int]], size: int = 1 << 20) -> Iterator[bytes]:
-    """The ``(key, start, end)`` runs of ``nt``, in their order, joined into pieces of about ``size`` bytes
-    (runs with one key stay in one piece): for writers that would otherwise hold the whole shared part
-    and its rendering at once."""
+def runs_in_pieces(nt: bytes, runs: Iterable[tuple[bytes, int, int]], least: int | None = None,
+                   most: int | None = None) -> Iterator[bytes]:
+    """The ``(key, start, end)`` runs of ``nt``, in their order, joined into pieces for writers that would
+    otherwise hold the whole shared part and its rendering at once: cut after a run whose key's CRC-32 has
+    its low ``PIECE_CUT_BITS`` bits zero, once the piece holds ``least`` bytes (or at ``most``).
+
+    The cuts depend on the keys, not on where the runs lie, so lines added to one run leave the other
+    pieces as they were (content-defined chunking, as rsync and backup tools cut files), and a build
+    re-uses the rendering of those (:mod:`kg.export.pieces`). ``least`` and ``most`` default to
+    ``PIECE_LEAST`` and ``PIECE_MOST``."""
+    least = PIECE_LEAST if least is None else least
+    most = PIECE_MOST if most is None else most
     piece: list[bytes] = []
-    held, last = 0, None
+    held = 0
     for key, start, end in runs:
-        if held >= size and key != last:
-            yield b"".join(piece)
-            piece, held = [], 0
         piece.append(nt[start:end])
         held += end - start
-        last = key
+        if held >= most or (held >= least and not zlib.crc32(key) & PIECE_CUT_BITS):
+            yield b"".join(piece)
+            piece, held = [], 0
     if piece:
         yield b"".join(piece)
-
-
-def turtle_pieces(nt: bytes, base: str, size: int = 1 << 20) -> Iterator[bytes]:
-    """:func:`turtle_fragment` of sorted N-Triples ``nt``, the same bytes, made piece by piece (at 10,000
-    articles the shared part is 0.17 GB: at once, its Turtle and the lines of it took 0.4 GB more)."""
-    for piece in runs_in_pieces(nt, subject_runs(nt), size):
-        yield turtle_fragment(piece, base)
 
 
 def render_article(facts, iris: Iris) -> tuple[ArticleDigest, list[bytes]]:

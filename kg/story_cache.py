@@ -31,7 +31,7 @@ from kg.atomic import write_file
 # {"pack": file name, "spans": {story key: (offset, size)}, and what a build adding articles reads
 #  (kg.delta): "articles": {article id: story key}, "shared" and "support": (offset, size) (the story lines
 #  are all before the shared ones), "basis": what made them, "ledger": kg.story_delta.ledger_of,
-#  "subjects": how many distinct subjects the shared lines have}
+#  "subjects" and "lines": how many distinct subjects and lines the shared lines have}
 INDEX = "index.pickle"
 PACK_SUFFIX = ".pack"
 _WRITING = ".part"  # a pack being written
@@ -48,6 +48,7 @@ class StoryPack:
         self.basis = ""
         self.ledger: dict | None = None  # what a build adding articles resolves them against (kg.story_delta)
         self.subjects: int | None = None  # the distinct subjects of the shared lines
+        self.lines: int | None = None  # and their lines
         self.shared = self.support = (0, 0)
         self._fd = -1
         if folder is None:
@@ -65,6 +66,7 @@ class StoryPack:
             self.articles, self.basis = dict(index["articles"]), str(index["basis"])
             self.ledger = index.get("ledger")
             self.subjects = index.get("subjects")
+            self.lines = index.get("lines")
         except Exception:
             self.articles = {}
 

@@ -163,7 +163,7 @@ def _replayed(kind: str, grouped: Callable, resolve: Callable, fresh: StoryResol
     joining = grouped(replay, told)
     last = ledger["groups"][kind]
     members = sorted(set().union(*(last.get(key, ()) for key in joining)))
-    had = grouped(replay, [(aid, m) for aid in members for m in by_id[aid].story_mentions if m.kind == kind])
+    had = grouped(replay, [(aid, m) for aid in members for m in by_id[aid].story_of_kind(kind)])
     had = {key: had[key] for key in joining if key in had}
     without, within = _Replay(fresh, ledger["incidents"], new_ids), _Replay(fresh, ledger["incidents"], new_ids)
     resolve(without, {key: list(items) for key, items in had.items()})
@@ -179,7 +179,7 @@ def _replayed(kind: str, grouped: Callable, resolve: Callable, fresh: StoryResol
     return {key: last.get(key, set()) | {item[at] for item in items} for key, items in joining.items()}
 
 
-def _said(resolver: StoryResolver, aid: str, m) -> tuple[str | None, str]:
-    """A mention's answer as its story key reads it (:meth:`StoryResolver.answers_text`)."""
-    node, attrs = resolver.answer(aid, m)
-    return (node.value if node is not None else None), repr(attrs)
+def _said(resolver: StoryResolver, aid: str, m) -> str:
+    """A mention's answer as its story key reads it (:meth:`StoryResolver.answers_text`, which writes the
+    attrs a node's mentions share once)."""
+    return resolver.answers_text(aid, (m,))

@@ -57,6 +57,28 @@ def test_adding_one_article_extracts_one(corpus, tmp_path):
     assert result.kg.triples == fresh.kg.triples
 
 
+def test_checkpoints_record_what_was_extracted_not_what_came_from_the_cache(corpus, tmp_path, monkeypatch):
+    """A killed build is resumed from its checkpoints (after 8, 16, 32 ... articles extracted, with
+    _CHUNK 8); a build that takes its articles from the cache has nothing to record before its end."""
+    monkeypatch.setattr(kg.build, "_CHUNK", 8)
+    saves: list[tuple[int, bool]] = []
+    real = FactsCache.save
+
+    def save(self, digests, store, tidy=True):
+        saves.append((len(digests), tidy))
+        real(self, digests, store, tidy)
+    monkeypatch.setattr(FactsCache, "save", save)
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    cache = FactsCache(tmp_path / "cache")
+    build([folder], cache=cache)
+    assert saves == [(8, False), (16, False), (30, True)]
+    saves.clear()
+    generate(folder, 1, start=30)
+    assert build([folder], cache=cache).stats.extracted == 1
+    assert saves == [(31, True)]
+
+
 def test_an_edited_article_is_extracted_again(corpus, tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(corpus, folder)

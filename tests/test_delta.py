@@ -85,6 +85,8 @@ def test_adding_an_article_merges_only_its_lines_and_gives_the_same_bytes(articl
     assert graph.shared_nt == whole.shared_nt and graph.support_nt == whole.support_nt
     subjects = {line.split(b" ")[0] for line in whole.shared_nt.splitlines()}
     assert graph.shared_subjects == whole.shared_subjects == len(subjects)
+    assert graph.shared_lines == whole.shared_lines == whole.shared_nt.count(b"\n")
+    assert graph.triple_count == whole.triple_count
     assert graph.node_count == whole.node_count
     assert [graph.story_nt(d) for d in graph.digests] == [whole.story_nt(d) for d in whole.digests]
     same_exports(tmp_path / "added", tmp_path / "whole")
@@ -211,8 +213,10 @@ def test_merged_with_equals_merging_everything_again():
         return b"".join(sorted(lines | set(support))), b"".join(support)
 
     old_shared, old_support = merged(old)
-    assert merged_with(old_shared, old_support, new, derived, support_line) == merged(old | set(new))
-    assert merged_with(old_shared, old_support, sorted(old), derived, support_line) == (old_shared, old_support)
+    shared, support, gained = merged_with(old_shared, old_support, new, derived, support_line)
+    assert (shared, support) == merged(old | set(new))
+    assert gained == shared.count(b"\n") - old_shared.count(b"\n") == 4  # 3 new lines and org2's count
+    assert merged_with(old_shared, old_support, sorted(old), derived, support_line) == (old_shared, old_support, 0)
 
 
 def test_merged_with_equals_merging_everything_again_for_random_lines():
@@ -232,7 +236,9 @@ def test_merged_with_equals_merging_everything_again_for_random_lines():
     for _ in range(200):
         old = some_lines(chooser.randrange(0, 60))
         added = sorted(some_lines(chooser.randrange(0, 12)))
-        assert merged_with(*merged(old), added, derived, support_line) == merged(old | set(added))
+        shared, support, gained = merged_with(*merged(old), added, derived, support_line)
+        assert (shared, support) == merged(old | set(added))
+        assert gained == shared.count(b"\n") - merged(old)[0].count(b"\n")
 
 
 @pytest.mark.parametrize("lines, line, expected", [

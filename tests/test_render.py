@@ -92,6 +92,25 @@ def test_a_render_is_the_same_in_any_process_and_any_time(rendered):
     assert [len(s) for s in sections] == list(first.sizes) and len(sections) == len(SECTIONS)
 
 
+def test_a_pickled_digest_reads_its_story_when_asked_one_kind_at_a_time(seed_build):
+    digest = max(seed_build.kg.digests, key=lambda d: len({m.kind for m in d.story_mentions}))
+    kinds = [m.kind for m in digest.story_mentions]
+    assert len(set(kinds)) >= 3 and kinds != sorted(kinds)  # kinds interleaved in text order
+    back = pickle.loads(pickle.dumps(digest))
+    assert not {"story_mentions", "sentence_of", "story_sentences"} & set(vars(back))
+    assert back.story_of_kind("remedy") == tuple(m for m in digest.story_mentions if m.kind == "remedy")
+    assert [k for k, v in vars(back)["_story_kinds"].items() if not isinstance(v, bytes)] == ["remedy"]
+    again = pickle.loads(pickle.dumps(back))  # pickled again before it was read: still as pickled
+    assert "story_mentions" not in vars(back)
+    for one in (back, again):
+        assert (one.story_mentions, one.sentence_of, one.story_sentences) == \
+            (digest.story_mentions, digest.sentence_of, digest.story_sentences)
+        assert one == digest and one.story_of_kind("figure") == digest.story_of_kind("figure")
+    assert again.story_of_kind("no such kind") == ()
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        back.nothing
+
+
 def test_the_graph_is_the_shared_lines_and_the_render_files(seed_build):
     kg = seed_build.kg
     everything = set()
@@ -169,20 +188,27 @@ SHARED = b"".join(sorted({
     b"<http://x/b> <http://x/knows> <http://x/a> .\n"}))
 
 
-@pytest.mark.parametrize("size", [1, 60, 500, 1 << 20])
-def test_the_shared_part_in_pieces_is_the_whole_in_every_format(size):
-    from kg.export.jsonld import jsonld_node_pieces, jsonld_nodes
-    from kg.render import runs_in_pieces, subject_runs, turtle_fragment, turtle_pieces
-    pieces = list(runs_in_pieces(SHARED, subject_runs(SHARED), size))
-    assert b"".join(pieces) == SHARED and len(pieces) == {1: 5, 60: 5, 500: 3}.get(size, 1)
+# cut bits, least, most -> pieces of SHARED's runs in line order and in IRI order (the subjects' CRC-32s'
+# low bit: <http://x/a-b> 0, <http://x/a/c> 1, <http://x/a2> 0, <http://x/a> 1, <http://x/b> 0, and without
+# the brackets, in IRI order: a 1, a-b 0, a/c 0, a2 0, b 1; the runs are 279-351 bytes)
+@pytest.mark.parametrize("bits, least, most, count, by_iri", [
+    (63, 0, 1 << 20, 1, 1), (1, 0, 1 << 20, 3, 4), (0, 0, 1 << 20, 5, 5), (0, 400, 1 << 20, 3, 3),
+    (63, 0, 500, 3, 3)])
+def test_the_shared_part_in_pieces_is_the_whole_in_every_format(monkeypatch, bits, least, most, count, by_iri):
+    import kg.render
+    from kg.export.jsonld import jsonld_node_runs, jsonld_nodes
+    from kg.render import runs_in_pieces, subject_runs, turtle_fragment
+    monkeypatch.setattr(kg.render, "PIECE_CUT_BITS", bits)
+    pieces = list(runs_in_pieces(SHARED, subject_runs(SHARED), least, most))
+    assert b"".join(pieces) == SHARED and len(pieces) == count
     subjects = [{line.split(b" ", 1)[0] for line in p.splitlines()} for p in pieces]
     assert sum(len(s) for s in subjects) == len(set().union(*subjects))  # a subject never spans two pieces
     assert [s for s, _, _ in subject_runs(SHARED)] == [b"<http://x/a-b>", b"<http://x/a/c>", b"<http://x/a2>",
                                                        b"<http://x/a>", b"<http://x/b>"]
     base = "http://x/"
-    assert b"".join(turtle_pieces(SHARED, base, size)) == turtle_fragment(SHARED, base)
-    nodes = list(jsonld_node_pieces(SHARED, base, size))
-    assert b",\n".join(nodes) == jsonld_nodes(SHARED, base).encode() and len(nodes) == len(pieces)
+    assert b"".join(turtle_fragment(p, base) for p in pieces) == turtle_fragment(SHARED, base)
+    nodes = [jsonld_nodes(p, base) for p in runs_in_pieces(SHARED, jsonld_node_runs(SHARED), least, most)]
+    assert ",\n".join(nodes) == jsonld_nodes(SHARED, base) and len(nodes) == by_iri
 
 
 def test_the_view_process_started_before_assembly_writes_the_same_files(seed_build, tmp_path):

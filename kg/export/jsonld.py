@@ -13,7 +13,6 @@ see kg.render) sorted by IRI; keys sorted, values sorted.
 """
 from __future__ import annotations
 
-import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ import pyoxigraph as ox
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
 from kg.export.files import export_output, graph_parts
+from kg.export.pieces import PieceMemo, piece_memo
 from kg.render import runs_in_pieces, subject_runs
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
@@ -214,15 +214,11 @@ def _key_text(key: str) -> str:
 _string = json.encoder.encode_basestring
 
 
-def jsonld_node_pieces(nt: bytes, base_iri: str, size: int = 1 << 20) -> Iterator[bytes]:
-    """:func:`jsonld_nodes` of sorted N-Triples ``nt`` (UTF-8), the same bytes once joined by ``,\n``, made
-    piece by piece: the shared part is 0.17 GB at 10,000 articles, and at once its text, its lines and
-    its node objects took 0.5 GB more. Nodes go by IRI, which is not the order of the lines (``<a/b>``
-    sorts after ``<a/b2>``), so the subjects' runs of lines are sorted first, then taken in pieces."""
-    runs = sorted((subject[1:-1] if subject[:1] == b"<" else subject[2:], start, end)
+def jsonld_node_runs(nt: bytes) -> list[tuple[bytes, int, int]]:
+    """The subjects' runs of lines of sorted N-Triples ``nt``, in the order of their nodes in the file.
+    Nodes go by IRI, which is not the order of the lines (``<a/b>`` sorts after ``<a/b2>``)."""
+    return sorted((subject[1:-1] if subject[:1] == b"<" else subject[2:], start, end)
                   for subject, start, end in subject_runs(nt))
-    for piece in runs_in_pieces(nt, runs, size):
-        yield jsonld_nodes(piece, base_iri).encode("utf-8")
 
 
 def jsonld_nodes(nt: bytes, base_iri: str) -> str:
@@ -237,14 +233,24 @@ def jsonld_lines(lines: Iterable[str], base_iri: str) -> str:
     return ",\n".join("  " + node for node in node_texts(lines, compactor(base_iri)))
 
 
-def jsonld_chunks(kg) -> Iterator[bytes]:
-    """The file: the context, the shared nodes, then each article's own nodes."""
+def jsonld_chunks(kg, memo: PieceMemo | None = None) -> Iterator[bytes]:
+    """The file: the context, the shared nodes (the pieces ``memo`` has, copied from the last file), then
+    each article's own nodes."""
     kg = graph_parts(kg)
-    ctx = json.dumps(context(kg.iris.base), ensure_ascii=False, indent=1).replace("\n", "\n ")
-    yield ('{\n "@context": ' + ctx + ',\n "@graph": [').encode("utf-8")
-    first = True
-    shared = jsonld_node_pieces(kg.shared_nt, kg.iris.base)
-    for chunk in itertools.chain(shared, (d.section("jsonld") for d in kg.digests)):
+    memo = memo or PieceMemo(None, "jsonld", Path(), "")
+    base = kg.iris.base
+    ctx = json.dumps(context(base), ensure_ascii=False, indent=1).replace("\n", "\n ")
+    head = ('{\n "@context": ' + ctx + ',\n "@graph": [').encode("utf-8")
+    yield head
+    at, first = len(head), True
+    pieces = runs_in_pieces(kg.shared_nt, jsonld_node_runs(kg.shared_nt))
+    for key, chunk in memo.rendered(pieces, lambda nt: jsonld_nodes(nt, base).encode("utf-8")):
+        if chunk:
+            memo.placed(key, at + (1 if first else 2), chunk)
+            yield (b"\n" if first else b",\n") + chunk
+            at += len(chunk) + (1 if first else 2)
+            first = False
+    for chunk in (d.section("jsonld") for d in kg.digests):
         if chunk:
             yield (b"\n" if first else b",\n") + chunk
             first = False
@@ -258,7 +264,9 @@ def jsonld_document(kg) -> dict:
 
 def write_jsonld(kg, out_dir: Path) -> Path:
     target = Path(out_dir) / "graph.jsonld"
-    with export_output(target) as handle:
-        for chunk in jsonld_chunks(kg):
-            handle.write(chunk)
+    with piece_memo(kg, "jsonld", target) as memo:
+        with export_output(target) as handle:
+            for chunk in jsonld_chunks(kg, memo):
+                handle.write(chunk)
+        memo.keep()
     return target
