@@ -303,25 +303,29 @@ def main(argv: list[str] | None = None) -> int:
                 plus_one = kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
                 log(f"{size}: the same again, nothing changed")
                 unchanged = kg_build(corpus, out, "--cache-dir", str(cache), "--jobs", str(jobs), *formats, quiet=False)
-                # Turtle only, in a folder of its own: the first corpus (not timed; the cache's last build is then
-                # that corpus again, so that the next adds one article to it as the first did, kg.delta), then
-                # one article more
-                for path in added:
-                    path.unlink()
-                log(f"{size}: the first corpus again, cached, Turtle only")
+                # Turtle only, in a folder of its own, ``runs`` times (the median is reported: one run moves by
+                # a tenth on this machine): the first corpus (not timed; the cache's last build is then that
+                # corpus again, so that the next adds one article to it as the first did, kg.delta), then one
+                # article more
                 shutil.rmtree(ttl_out, ignore_errors=True)
-                kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs), "--formats", "ttl")
-                added = generate(corpus, 1, start=size)
-                log(f"{size}: one article more, cached, Turtle only")
-                ttl_only = kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs),
-                                    "--formats", "ttl", quiet=False)
+                ttl_walls = []
+                for _ in range(runs):
+                    for path in added:
+                        path.unlink()
+                    log(f"{size}: the first corpus again, cached, Turtle only")
+                    kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs), "--formats", "ttl")
+                    added = generate(corpus, 1, start=size)
+                    log(f"{size}: one article more, cached, Turtle only")
+                    ttl_walls.append(kg_build(corpus, ttl_out, "--cache-dir", str(cache), "--jobs", str(jobs),
+                                              "--formats", "ttl", quiet=False)["wall"])
             finally:  # the corpus is kept for the next run (generated again if its count is off)
                 for path in added:
                     path.unlink(missing_ok=True)
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(ttl_out, ignore_errors=True)
             extracted = re.search(r"\((\d+) extracted, (\d+) from the cache", plus_one["stdout"] or "")
-            incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": ttl_only["wall"],
+            incr_rows[size] = {"cold": rows[size]["wall"], "plus_one": plus_one["wall"], "ttl_only": median(ttl_walls),
+                               "ttl_walls": ttl_walls,
                                "unchanged": unchanged["wall"] if "up to date" in (unchanged["stdout"] or "") else float("nan"),
                                "formats": formats[1], "extracted": extracted.group(1) if extracted else "?",
                                "cached": extracted.group(2) if extracted else "?"}
@@ -367,16 +371,18 @@ def render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, ceiling_n, sd
     lines += ["", "## Incremental builds (cache on)", "",
               "One article added: a new file in the corpus folder, then the first build's command again (the "
               "same `--out` and `--cache-dir`); every export is written again, as it holds the new article. "
-              "Turtle only: the same with `--formats ttl`, in a folder of its own. Nothing changed: the "
-              "command once more, which finds every export up to date (`OUT/.kg-build.json`, kg/stamp.py) and "
-              "writes nothing.", "",
-              "| articles | formats | first build s | one article added s | same, Turtle only s | nothing changed s "
-              "| re-extracted | from cache |",
-              "|---:|---|---:|---:|---:|---:|---:|---:|"]
+              "Turtle only: the same with `--formats ttl`, in a folder of its own, as many times as the cold "
+              "builds (the median, and each run: the article removed and the first corpus built again "
+              "between runs, untimed). Nothing changed: the command once more, which finds every export up to "
+              "date (`OUT/.kg-build.json`, kg/stamp.py) and writes nothing.", "",
+              "| articles | formats | first build s | one article added s | same, Turtle only s (median) "
+              "| Turtle only, each run s | nothing changed s | re-extracted | from cache |",
+              "|---:|---|---:|---:|---:|---|---:|---:|---:|"]
     for size in sizes:
         r = incr_rows[size]
+        each = ", ".join(f"{w:.2f}" for w in r["ttl_walls"])
         lines.append(f"| {size:,} | {r['formats']} | {r['cold']:.2f} | {r['plus_one']:.2f} | {r['ttl_only']:.2f} | "
-                     f"{r['unchanged']:.2f} | {r['extracted']} | {r['cached']} |")
+                     f"{each} | {r['unchanged']:.2f} | {r['extracted']} | {r['cached']} |")
     lines += ["", "## Per stage (seconds, in one process)", "",
               f"The one-core stages are timed on the first {SAMPLE_ONE_CORE:,} articles and scaled to the corpus; "
               "the others run on all of it. `kg build` overlaps the view formats with the RDF ones "
@@ -422,8 +428,10 @@ def render(info, sizes, rows, stage_rows, incr_rows, ceiling_rate, ceiling_n, sd
         lines += ["", f"Targets at 10,000: ≤ 60 s wall ({'met' if b['wall'] <= 60 else 'NOT met'}, {b['wall']:.1f} s); "
                   f"≤ 2 GB peak ({'met' if b['pss_mb'] <= 2048 else 'NOT met'}, tree PSS {b['pss_mb']:,.0f} MB, "
                   f"RSS {b['tree_mb']:,.0f} MB); "
-                  f"incremental ≤ 5 s ({'met' if incr_rows[10000]['plus_one'] <= 5 else 'NOT met'}, "
-                  f"{incr_rows[10000]['plus_one']:.1f} s)."]
+                  f"incremental ≤ 5 s: every format {'met' if incr_rows[10000]['plus_one'] <= 5 else 'NOT met'} "
+                  f"({incr_rows[10000]['plus_one']:.1f} s), Turtle only "
+                  f"{'met' if incr_rows[10000]['ttl_only'] <= 5 else 'NOT met'} "
+                  f"({incr_rows[10000]['ttl_only']:.1f} s, median of {len(incr_rows[10000]['ttl_walls'])})."]
     lines.append("")
     return "\n".join(lines)
 

@@ -52,12 +52,14 @@ def test_the_report_gives_the_median_of_the_cold_builds_and_each_run(tmp_path):
     rows = {1000: row([7.0, 6.5, 8.0]), 10000: row([61.0, 58.5, 59.0])}
     times = {"ingest (1 core)": 0.25, "extract (1 core)": 2.5}
     stage_rows = {n: {"times": times, "triples": 1, "mentions": 1, "articles": n} for n in rows}
-    incr = {n: {"cold": rows[n]["wall"], "plus_one": 3.0, "ttl_only": 1.0, "unchanged": 0.3, "formats": "all",
-                "extracted": "1", "cached": str(n)} for n in rows}
+    incr = {n: {"cold": rows[n]["wall"], "plus_one": 16.0, "ttl_only": 4.5, "ttl_walls": [4.5, 5.25, 4.25],
+                "unchanged": 0.3, "formats": "all", "extracted": "1", "cached": str(n)} for n in rows}
     args = run.main.__globals__["argparse"].Namespace(quick=False, repeat_large=3, sample=20)
     report = run.render({"cores": 2}, [1000, 10000], rows, stage_rows, incr, 2700.0, 1000, 0.03, args, 2, 3)
     assert "| 10,000 | all | 59.00 | 61.0, 58.5, 59.0 | 169 |" in report
     assert "≤ 60 s wall (met, 59.0 s)" in report
+    assert "| 10,000 | all | 59.00 | 16.00 | 4.50 | 4.50, 5.25, 4.25 | 0.30 | 1 | 10000 |" in report
+    assert "incremental ≤ 5 s: every format NOT met (16.0 s), Turtle only met (4.5 s, median of 3)" in report
     assert "10,000 articles: 3 cold builds, the stages once" in report
 
 
