@@ -220,13 +220,13 @@ def turtle_fragment(nt: bytes, base: str) -> bytes:
     return b"\n".join(lines[n:])
 
 
-# a run of sorted N-Triples lines about one subject (sorting keeps them together: the subject term is
-# followed by a space, which sorts before any character of a term)
-# where runs_in_pieces cuts: at 10,000 articles about 800 pieces of the shared part's 53,000 subjects
+# where runs_in_pieces cuts: 528 pieces of the shared part's 53,000 subjects at 10,000 articles
 PIECE_CUT_BITS = 63
 PIECE_LEAST = 1 << 16
 PIECE_MOST = 1 << 22
 
+# a run of sorted N-Triples lines about one subject (sorting keeps them together: the subject term is
+# followed by a space, which sorts before any character of a term)
 _SUBJECT_RUN = re.compile(rb"^([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*", re.M)
 
 

@@ -246,9 +246,10 @@ def jsonld_chunks(kg, memo: PieceMemo | None = None) -> Iterator[bytes]:
     pieces = runs_in_pieces(kg.shared_nt, jsonld_node_runs(kg.shared_nt))
     for key, chunk in memo.rendered(pieces, lambda nt: jsonld_nodes(nt, base).encode("utf-8")):
         if chunk:
-            memo.placed(key, at + (1 if first else 2), chunk)
-            yield (b"\n" if first else b",\n") + chunk
-            at += len(chunk) + (1 if first else 2)
+            before = b"\n" if first else b",\n"
+            memo.placed(key, at + len(before), chunk)
+            yield before + chunk
+            at += len(before) + len(chunk)
             first = False
     for chunk in (d.section("jsonld") for d in kg.digests):
         if chunk:
