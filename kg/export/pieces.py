@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -52,8 +53,12 @@ class PieceMemo:
                 kept = pickle.load(handle)
             if (kept["version"], kept["basis"], kept["file"]) != (_VERSION, self.basis, str(self.target.resolve())):
                 return
-            self._fd = os.open(self.target, os.O_RDONLY)
-            if _identity(os.fstat(self._fd)) != kept["identity"]:
+            # not opened unless it is a regular file as written (a FIFO put there would block the open)
+            if not stat.S_ISREG(os.stat(self.target).st_mode):
+                return
+            self._fd = os.open(self.target, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            info = os.fstat(self._fd)
+            if not stat.S_ISREG(info.st_mode) or _identity(info) != kept["identity"]:
                 return self.close()
             self.last = dict(kept["pieces"])
         except Exception:  # none yet, another version's, unreadable, or no file: every piece is rendered
