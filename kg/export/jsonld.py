@@ -21,8 +21,8 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.vocab import PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIKG, XSD, prefixes
-from kg.export.files import export_output, graph_parts
-from kg.export.pieces import PieceMemo, piece_memo
+from kg.export.files import graph_parts
+from kg.export.pieces import PieceMemo, write_with_memo
 from kg.render import runs_in_pieces, subject_runs
 
 # namespaces whose terms get short keys, first one wins a clash (tikg:Event before sem:Event)
@@ -264,10 +264,4 @@ def jsonld_document(kg) -> dict:
 
 
 def write_jsonld(kg, out_dir: Path) -> Path:
-    target = Path(out_dir) / "graph.jsonld"
-    with piece_memo(kg, "jsonld", target) as memo:
-        with export_output(target) as handle:
-            for chunk in jsonld_chunks(kg, memo):
-                handle.write(chunk)
-        memo.keep()
-    return target
+    return write_with_memo(kg, "jsonld", Path(out_dir) / "graph.jsonld", lambda memo: jsonld_chunks(kg, memo))

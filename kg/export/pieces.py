@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kg.atomic import write_file
+from kg.export.files import export_output
 
 _VERSION = 1
 
@@ -119,6 +120,18 @@ class PieceMemo:
 
 def _identity(info: os.stat_result) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
+
+
+def write_with_memo(kg, name: str, target: Path, chunks: Callable[[PieceMemo], Iterable[bytes]]) -> Path:
+    """Write ``chunks(memo)`` to ``target`` whole or not at all (:func:`kg.export.files.export_output`), with
+    the memo of format ``name``'s last file (:func:`piece_memo`), and record the new file once it is in
+    place: a build stopped before that leaves the memo of the file that is still there."""
+    with piece_memo(kg, name, target) as memo:
+        with export_output(target) as handle:
+            for chunk in chunks(memo):
+                handle.write(chunk)
+        memo.keep()
+    return target
 
 
 def piece_memo(kg, name: str, target: Path) -> PieceMemo:
